@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "lantian.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self):
+        from lantian.core import login_audit, navigation, roles
+
+        login_audit.connect()
+        navigation.register_core_menu()
+        post_migrate.connect(roles.sync_after_migrate, dispatch_uid="lantian.core.roles.sync")

@@ -1,0 +1,102 @@
+import django_filters
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lantian.core.models import Division, LoginEvent, Organization, OrganizationLink, Role, User
+
+
+def visible(model):
+    """A filter's dropdown offers only what the requesting user may see."""
+    return lambda request: model.objects.restrict(request.user, "view")
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class DivisionFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+    parent = django_filters.ModelChoiceFilter(queryset=visible(Division), label=_("parent division"))
+
+    class Meta:
+        model = Division
+        fields = ["q", "level", "parent"]
+
+
+class OrganizationFilterSet(SearchFilterSet):
+    search_fields = ("name", "short_name", "credit_code", "address")
+    parent = django_filters.ModelChoiceFilter(queryset=visible(Organization), label=_("parent organization"))
+    within = django_filters.ModelChoiceFilter(
+        queryset=visible(Organization), label=_("within"), method="filter_within"
+    )
+    division = django_filters.ModelChoiceFilter(queryset=visible(Division), label=_("division"))
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "within", "parent", "division", "is_active"]
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path) if value else queryset
+
+
+class OrganizationLinkFilterSet(SearchFilterSet):
+    search_fields = ("provider__name", "client__name")
+    provider = django_filters.ModelChoiceFilter(queryset=visible(Organization), label=_("service provider"))
+    client = django_filters.ModelChoiceFilter(queryset=visible(Organization), label=_("client"))
+
+    class Meta:
+        model = OrganizationLink
+        fields = ["q", "provider", "client"]
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "name", "phone", "email")
+    organization = django_filters.ModelChoiceFilter(queryset=visible(Organization), label=_("organization"))
+    roles = django_filters.ModelChoiceFilter(queryset=visible(Role), label=_("role"))
+
+    class Meta:
+        model = User
+        fields = ["q", "organization", "roles", "is_active"]
+
+
+class RoleFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "description")
+
+    class Meta:
+        model = Role
+        fields = ["q", "builtin"]
+
+
+class LoginEventFilterSet(SearchFilterSet):
+    search_fields = ("username", "ip_address")
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("from"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("to"))
+
+    class Meta:
+        model = LoginEvent
+        fields = ["q", "kind", "since", "until"]
+
+
+class LogEntryFilterSet(SearchFilterSet):
+    search_fields = ("object_repr", "actor__username", "actor__name", "cid")
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.exclude(app_label__in=["sessions", "axes", "auditlog", "contenttypes"]), label=_("object type")
+    )
+    since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("from"))
+    until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("to"))
+
+    class Meta:
+        model = LogEntry
+        fields = ["q", "action", "content_type", "since", "until"]

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from lantian.core.demo import DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (organisations and one account per built-in role). Safe to run again."
+
+    def handle(self, *args, **options):
+        accounts = build_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (password for all: %s):" % DEMO_PASSWORD))
+        for username, role, organization in accounts:
+            self.stdout.write(f"  {username:<12} {role:<10} {organization}")

@@ -1,0 +1,121 @@
+from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lantian.core.scope import RestrictedManager, RestrictedQuerySet
+
+from .organizations import Organization
+
+
+class Role(models.Model):
+    """A named bundle of permissions. Built-in roles are synchronised from ``data/roles.json``."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    builtin = models.BooleanField(_("built-in"), default=False, editable=False)
+    sees_everything = models.BooleanField(
+        _("sees everything"), default=False, help_text=_("System administrators see every organization.")
+    )
+    org_kinds = models.JSONField(
+        _("organization kinds"), default=list, blank=True, help_text=_("Kinds of organization whose users may hold it.")
+    )
+    permissions = models.ManyToManyField(Permission, blank=True, verbose_name=_("permissions"))
+
+    scope_path = None
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("core:role_detail", args=[self.pk])
+
+
+class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    first_name = None
+    last_name = None
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("organization")
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+
+    REQUIRED_FIELDS = ["email"]
+    scope_path = "organization"
+    scope_follows_links = False  # a client's accounts stay private to the client
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return f"{self.name}（{self.username}）" if self.name else self.username
+
+    def get_full_name(self):
+        return self.name or self.username
+
+    def get_short_name(self):
+        return self.name or self.username
+
+    def get_absolute_url(self):
+        return reverse("core:user_detail", args=[self.pk])
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the last five cannot be reused."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class LoginEvent(models.Model):
+    """The login audit: every login, logout, failure and lockout, with the client address."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGOUT = "logout", _("Logout")
+        FAILURE = "failure", _("Failed login")
+        LOCKED = "locked", _("Account locked")
+
+    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    username = models.CharField(_("username"), max_length=150)
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="login_events", verbose_name=_("user")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    scope_path = "user__organization"
+    scope_follows_links = False
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("login event")
+        verbose_name_plural = _("login events")
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"

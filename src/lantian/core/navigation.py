@@ -1,0 +1,80 @@
+"""The menu: modules register groups of pages; each user sees only the pages their roles open."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    permission: str | None = None  # "app.codename"; None: every signed-in user
+    needs_everything: bool = False  # only for users whose scope is the whole platform
+
+    def visible_to(self, user, scope) -> bool:
+        if self.needs_everything and not scope.everything:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    icon: str  # a Tabler icon name, e.g. "building"
+    items: tuple[MenuItem, ...] = field(default_factory=tuple)
+    weight: int = 100
+
+
+_registry: dict[str, MenuGroup] = {}
+
+
+def register_menu(key: str, group: MenuGroup) -> None:
+    _registry[key] = group
+
+
+def menu_for(user) -> list[dict]:
+    from lantian.core.scope import scope_for
+
+    scope = scope_for(user)
+    menu = []
+    for group in sorted(_registry.values(), key=lambda g: g.weight):
+        items = [item for item in group.items if item.visible_to(user, scope)]
+        if items:
+            menu.append({"label": group.label, "icon": group.icon, "items": items})
+    return menu
+
+
+def register_core_menu() -> None:
+    register_menu(
+        "core.organizations",
+        MenuGroup(
+            _("Organizations"),
+            "building-community",
+            (
+                MenuItem(_("Organizations"), "core:organization_list", "core.view_organization"),
+                MenuItem(_("Service links"), "core:organizationlink_list", "core.view_organizationlink"),
+                MenuItem(_("Administrative divisions"), "core:division_list", "core.view_division"),
+            ),
+            weight=900,
+        ),
+    )
+    register_menu(
+        "core.accounts",
+        MenuGroup(
+            _("Accounts"),
+            "users",
+            (
+                MenuItem(_("Users"), "core:user_list", "core.view_user"),
+                MenuItem(_("Roles"), "core:role_list", "core.view_role"),
+                MenuItem(_("Login log"), "core:loginevent_list", "core.view_loginevent"),
+                MenuItem(_("Change log"), "core:changelog_list", "auditlog.view_logentry", needs_everything=True),
+            ),
+            weight=950,
+        ),
+    )

@@ -1,0 +1,73 @@
+"""Built-in roles: declared in data files, synchronised into the database after every migrate."""
+
+import json
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import transaction
+
+BUILTIN_ROLES_FILE = Path(__file__).parent / "data" / "roles.json"
+
+
+def load_role_specs(path: Path = BUILTIN_ROLES_FILE) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["roles"]
+
+
+def resolve_permissions(patterns: list[str], permissions) -> list:
+    """The permissions whose ``app_label.codename`` matches any of ``patterns``."""
+    return [
+        perm
+        for perm in permissions
+        if any(fnmatchcase(f"{perm.content_type.app_label}.{perm.codename}", pattern) for pattern in patterns)
+    ]
+
+
+@transaction.atomic
+def sync_builtin_roles(specs: list[dict] | None = None) -> None:
+    from django.contrib.auth.models import Permission
+
+    from lantian.core.models import Role
+
+    every_permission = list(Permission.objects.select_related("content_type"))
+    for spec in specs if specs is not None else load_role_specs():
+        role, _ = Role.objects.update_or_create(
+            code=spec["code"],
+            defaults={
+                "name": spec["name"],
+                "description": spec.get("description", ""),
+                "builtin": True,
+                "sees_everything": spec.get("sees_everything", False),
+                "org_kinds": spec.get("org_kinds", []),
+            },
+        )
+        wanted = resolve_permissions(spec["permissions"], every_permission)
+        if set(role.permissions.all()) != set(wanted):
+            role.permissions.set(wanted)
+
+
+def sync_after_migrate(sender, app_config=None, using="default", apps=global_apps, **kwargs):
+    # post_migrate fires once per app; act once, after the last, when every permission exists.
+    if sender.label != list(global_apps.get_app_configs())[-1].label:
+        return
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    sync_builtin_roles()
+
+
+def assignable_roles(user):
+    """Roles ``user`` may give to others: never more than they hold themselves."""
+    from lantian.core.models import Role
+    from lantian.core.scope import scope_for
+
+    roles = Role.objects.restrict(user, "view")
+    if scope_for(user).everything:
+        return roles
+    held = user.get_all_permissions()
+    grantable = [
+        role.pk
+        for role in roles.filter(sees_everything=False).prefetch_related("permissions__content_type")
+        if {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all()} <= held
+    ]
+    return roles.filter(pk__in=grantable)

@@ -1,0 +1,179 @@
+"""Settings shared by every deployment. `embedded`, `production` and `test` build on this."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/lantian
+REPO_DIR = SRC_DIR.parent.parent
+VAR_DIR = REPO_DIR / "var"  # runtime data of the embedded default: database, uploads
+
+DEBUG = False
+ALLOWED_HOSTS: list[str] = []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "auditlog",
+    "axes",
+    "csp",
+    "lantian.core",
+]
+
+MIDDLEWARE = [
+    "lantian.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "lantian.core.middleware.PasswordChangeRequiredMiddleware",
+    # Axes must come last so it sees the outcome of the login view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lantian.urls"
+WSGI_APPLICATION = "lantian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lantian.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- accounts and security (core.md "Security": 等保 2.0 level 2 as the floor) ---
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lantian.core.auth_backends.RoleBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "lantian.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "lantian.core.passwords.PasswordHistoryValidator", "OPTIONS": {"remember": 5}},
+]
+# Days after which a password must be changed; None disables expiry.
+LANTIAN_PASSWORD_MAX_AGE_DAYS: int | None = None
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lock an account for 15 minutes after 5 failed logins, whatever address they come from.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per-account, not per-address: a bureau's staff share one NAT address, and locking it would lock them all.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lantian.core.views.auth.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # core.LoginEvent is the one login audit
+AXES_VERBOSE = False
+
+# 30 minutes idle: every request renews the cookie, silence lets it lapse.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # ECharts, Leaflet and Tabler set inline styles from script.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Map tiles come from a configured server (internal tile server or Tianditu).
+        "img-src": ["'self'", "data:", "blob:", "*"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# --- change log (django-auditlog) ---
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "axes",
+    "auditlog",
+    "contenttypes",
+    "core.loginevent",
+    "core.passwordhistory",
+)
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "core.user", "m2m_fields": ["roles"], "exclude_fields": ["last_login"]},
+    {"model": "core.role", "m2m_fields": ["permissions"]},
+    {"model": "core.organization", "exclude_fields": ["path", "depth"]},
+)
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+AUDITLOG_CID_HEADER = "x-request-id"
+AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- language, time ---
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- files ---
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [SRC_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"  # outside the static root; served only through scoped views
+MEDIA_URL = "/media/"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Map tiles: an internal tile server or Tianditu. Empty means the map draws without tiles.
+LANTIAN_MAP_TILE_URL = ""
+LANTIAN_MAP_TILE_ATTRIBUTION = ""
+
+LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

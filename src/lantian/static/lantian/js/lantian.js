@@ -1,0 +1,81 @@
+// Page behaviours, wired by data attributes: no inline script (the CSP forbids it).
+(function () {
+  "use strict";
+
+  function jsonOf(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  // Selects that submit their form on change (language switch, quick filters).
+  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+
+  var palette = ["#206bc4", "#d63939", "#2fb344", "#f76707", "#ae3ec9", "#0ca678"];
+  var charts = {
+    lines: function (data) {
+      return {
+        color: palette,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 16, top: 36, bottom: 24 },
+        xAxis: { type: "category", data: data.days, boundaryGap: false },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.series.map(function (s) { return { name: s.name, type: "line", smooth: true, areaStyle: { opacity: 0.08 }, data: s.data }; })
+      };
+    },
+    bars: function (data) {
+      return {
+        color: palette,
+        tooltip: { trigger: "axis" },
+        grid: { left: 40, right: 16, top: 16, bottom: 40 },
+        xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 6 ? 30 : 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", barMaxWidth: 36, data: data.values, itemStyle: { borderRadius: [4, 4, 0, 0] } }]
+      };
+    }
+  };
+  if (window.echarts) {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var data = jsonOf(el.dataset.source);
+      if (!data) { return; }
+      var chart = echarts.init(el);
+      chart.setOption(charts[el.dataset.chart](data));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  // Maps draw their points with or without tiles: intranets often have no tile server.
+  if (window.L) {
+    var config = jsonOf("map-config") || {};
+    // Leaflet's default icon guesses its image folder from the stylesheet; hashed static names defeat that.
+    var icon = L.icon({
+      iconUrl: config.iconUrl, iconRetinaUrl: config.iconRetinaUrl, shadowUrl: config.shadowUrl,
+      iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28], shadowSize: [41, 41]
+    });
+    document.querySelectorAll("[data-map]").forEach(function (el) {
+      var points = jsonOf(el.dataset.source) || [];
+      var map = L.map(el, { attributionControl: !!config.attribution });
+      if (config.tileUrl) {
+        L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
+      } else {
+        el.classList.add("no-tiles");
+      }
+      var bounds = [];
+      points.forEach(function (p) {
+        var marker = L.marker([p.lat, p.lng], { icon: icon }).addTo(map);
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = p.name;
+        marker.bindTooltip(p.name).bindPopup(link);
+        bounds.push([p.lat, p.lng]);
+      });
+      if (bounds.length) {
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12 });
+      } else {
+        map.setView([34.36, 107.24], 8);
+      }
+    });
+  }
+})();
