@@ -22,16 +22,18 @@ def make_org(name, kind, parent=None, division="610300", body=None):
 
 
 def make_user(username, organization, role_code):
-    user = User.objects.create_user(username=username, password=PASSWORD, organization=organization, name=username)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, organization=organization, name=username
+    )
     user.roles.set([Role.objects.get(code=role_code)])
     return user
 
 
 class Tree:
     """city bureau ─┬─ county A bureau ── enterprise A1, enterprise A2
-                    ├─ county B bureau ── enterprise B1
-                    ├─ testing agency (serves A1)
-                    └─ operations vendor (serves B1)"""
+    ├─ county B bureau ── enterprise B1
+    ├─ testing agency (serves A1)
+    └─ operations vendor (serves B1)"""
 
     def __init__(self):
         K = Organization.Kind

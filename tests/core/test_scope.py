@@ -169,7 +169,12 @@ def test_enterprise_admin_cannot_move_their_own_organization(tree, login):
     client = login(tree.ent_a1_admin)
     response = client.post(
         reverse("core:organization_edit", args=[tree.ent_a1.pk]),
-        {"name": "甲一化工（更名）", "kind": "regulator", "parent": tree.city.pk, "credit_code": tree.ent_a1.credit_code},
+        {
+            "name": "甲一化工（更名）",
+            "kind": "regulator",
+            "parent": tree.city.pk,
+            "credit_code": tree.ent_a1.credit_code,
+        },
     )
     assert response.status_code == 302
     tree.ent_a1.refresh_from_db()

@@ -12,8 +12,12 @@ from lantian.core.roles import assignable_roles
 class UserForm(ScopedFormMixin, forms.ModelForm):
     """Create or edit an account. A new account gets an initial password to be changed at first login."""
 
-    password1 = forms.CharField(label=_("initial password"), widget=forms.PasswordInput, strip=False, required=False)
-    password2 = forms.CharField(label=_("repeat password"), widget=forms.PasswordInput, strip=False, required=False)
+    password1 = forms.CharField(
+        label=_("initial password"), widget=forms.PasswordInput, strip=False, required=False
+    )
+    password2 = forms.CharField(
+        label=_("repeat password"), widget=forms.PasswordInput, strip=False, required=False
+    )
 
     class Meta:
         model = User
@@ -39,7 +43,9 @@ class UserForm(ScopedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         organization, roles = cleaned.get("organization"), cleaned.get("roles")
         if organization and roles and not self.fields["roles"].disabled:
-            unfit = [role.name for role in roles if role.org_kinds and organization.kind not in role.org_kinds]
+            unfit = [
+                role.name for role in roles if role.org_kinds and organization.kind not in role.org_kinds
+            ]
             if unfit:
                 self.add_error(
                     "roles",
@@ -93,5 +99,3 @@ class SetPasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-

@@ -1,8 +1,8 @@
 """Domain actions on accounts. Views call these; the actor's scope was checked by the view's queryset."""
 
 from axes.models import AccessAttempt
-from django.conf import settings
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 

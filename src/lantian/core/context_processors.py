@@ -8,7 +8,7 @@ def shell(request):
     """What the page frame needs: site name, the user's menu and map configuration."""
     user = getattr(request, "user", None)
     return {
-        "site_name": settings.LANTIAN_SITE_NAME,
+        "platform_name": settings.LANTIAN_SITE_NAME,
         "menu": menu_for(user) if user is not None and user.is_authenticated else [],
         "map_config": {
             "tileUrl": settings.LANTIAN_MAP_TILE_URL,

@@ -36,9 +36,11 @@ class DemoOrg:
 
 ORGANIZATIONS = (
     DemoOrg("city", "渭川市生态环境局", Kind.REGULATOR, None, "610300", "渭川市局",
-            address="渭川市金台大道 88 号", contact="周建国", phone="0917-3261100", lat="34.3617", lng="107.2372"),
+            address="渭川市金台大道 88 号", contact="周建国", phone="0917-3261100",
+            lat="34.3617", lng="107.2372"),
     DemoOrg("county", "渭川市生态环境局岐阳分局", Kind.REGULATOR, "city", "610323", "岐阳分局",
-            address="岐阳县凤鸣路 12 号", contact="李文博", phone="0917-8221200", lat="34.4437", lng="107.6213"),
+            address="岐阳县凤鸣路 12 号", contact="李文博", phone="0917-8221200",
+            lat="34.4437", lng="107.6213"),
     DemoOrg("ent1", "渭川宏远化工有限公司", Kind.ENTERPRISE, "county", "610323", "宏远化工", "MA6X7K2L1",
             "岐阳县蔡家坡工业园区 6 号", "王海涛", "13891700011", "34.3741", "107.5902"),
     DemoOrg("ent2", "渭川金泰石化有限公司", Kind.ENTERPRISE, "county", "610323", "金泰石化", "MA6X8P3Q4",
@@ -112,7 +114,9 @@ def build_demo() -> list[tuple[str, str, str]]:
     accounts = []
     for username, name, org_key, role_code in ACCOUNTS:
         role = Role.objects.get(code=role_code)
-        user = _upsert(User, {"username": username}, {"name": name, "organization": orgs[org_key], "is_active": True})
+        user = _upsert(
+            User, {"username": username}, {"name": name, "organization": orgs[org_key], "is_active": True}
+        )
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save()

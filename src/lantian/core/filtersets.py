@@ -92,7 +92,8 @@ class LoginEventFilterSet(SearchFilterSet):
 class LogEntryFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "actor__username", "actor__name", "cid")
     content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.exclude(app_label__in=["sessions", "axes", "auditlog", "contenttypes"]), label=_("object type")
+        queryset=ContentType.objects.exclude(app_label__in=["sessions", "axes", "auditlog", "contenttypes"]),
+        label=_("object type"),
     )
     since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("from"))
     until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("to"))

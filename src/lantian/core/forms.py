@@ -51,7 +51,9 @@ class OrganizationForm(ScopedFormMixin, forms.ModelForm):
         from lantian.core.scope import scope_for
 
         scope = scope_for(self.user)
-        own_root = self.instance.pk is not None and self.instance.pk == getattr(self.user, "organization_id", None)
+        own_root = self.instance.pk is not None and self.instance.pk == getattr(
+            self.user, "organization_id", None
+        )
         if own_root and not scope.everything:
             # The root of one's own scope stays where it is: moving it would widen the scope.
             for name in ("parent", "kind", "is_active"):

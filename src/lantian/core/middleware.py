@@ -45,6 +45,6 @@ class PasswordChangeRequiredMiddleware:
         return bool(max_age) and changed < timezone.now() - timedelta(days=max_age)
 
     def _exempt(self, path: str) -> bool:
-        return path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/") or any(
-            path == reverse(name) for name in self.EXEMPT_URL_NAMES
-        )
+        return path.startswith(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
+        ) or any(path == reverse(name) for name in self.EXEMPT_URL_NAMES)

@@ -21,7 +21,9 @@ def object_urls(prefix: str, *, list_view=None, detail_view=None, edit_view=None
 
 
 urlpatterns = [
-    *object_urls("division", list_view=organizations.DivisionListView, detail_view=organizations.DivisionDetailView),
+    *object_urls(
+        "division", list_view=organizations.DivisionListView, detail_view=organizations.DivisionDetailView
+    ),
     *object_urls(
         "organization",
         list_view=organizations.OrganizationListView,
@@ -36,7 +38,12 @@ urlpatterns = [
         edit_view=organizations.OrganizationLinkEditView,
         delete_view=organizations.OrganizationLinkDeleteView,
     ),
-    *object_urls("user", list_view=accounts.UserListView, detail_view=accounts.UserDetailView, edit_view=accounts.UserEditView),
+    *object_urls(
+        "user",
+        list_view=accounts.UserListView,
+        detail_view=accounts.UserDetailView,
+        edit_view=accounts.UserEditView,
+    ),
     path("users/<int:pk>/password/", accounts.UserSetPasswordView.as_view(), name="user_set_password"),
     path("users/<int:pk>/active/", accounts.UserSetActiveView.as_view(), name="user_set_active"),
     path("users/<int:pk>/unlock/", accounts.UserUnlockView.as_view(), name="user_unlock"),

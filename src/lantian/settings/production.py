@@ -30,8 +30,10 @@ SECRET_KEY = _secret_key()
 
 # whitenoise serves the collected, hashed, compressed assets when nginx does not.
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                  "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -40,8 +42,12 @@ DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in _require("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
-DATABASES = {"default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")}}
+DATABASES = {
+    "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")}
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Many government intranets serve plain HTTP; secure-only cookies and HSTS follow LANTIAN_HTTPS.

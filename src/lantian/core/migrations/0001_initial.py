@@ -3,172 +3,434 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import lantian.core.models.accounts
 from django.conf import settings
 from django.db import migrations, models
 
+import lantian.core.models.accounts
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Division',
+            name="Division",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='division code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('city', 'City'), ('county', 'County')], max_length=10, verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.division', verbose_name='parent division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="division code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "Province"), ("city", "City"), ("county", "County")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.division",
+                        verbose_name="parent division",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative division',
-                'verbose_name_plural': 'administrative divisions',
-                'ordering': ['code'],
+                "verbose_name": "administrative division",
+                "verbose_name_plural": "administrative divisions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('regulator', 'Regulator'), ('enterprise', 'Enterprise'), ('agency', 'Testing agency'), ('vendor', 'Operations vendor'), ('department', 'Department'), ('division', 'Administrative division')], max_length=20, verbose_name='kind')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('credit_code', models.CharField(blank=True, help_text='18 characters, GB 32100-2015', max_length=18, verbose_name='unified social credit code')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('contact_person', models.CharField(blank=True, max_length=50, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=10, null=True, verbose_name='longitude')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='core.division', verbose_name='division')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.organization', verbose_name='parent organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=30, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regulator", "Regulator"),
+                            ("enterprise", "Enterprise"),
+                            ("agency", "Testing agency"),
+                            ("vendor", "Operations vendor"),
+                            ("department", "Department"),
+                            ("division", "Administrative division"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="18 characters, GB 32100-2015",
+                        max_length=18,
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "contact_person",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact person"),
+                ),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="contact phone")),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=10, null=True, verbose_name="longitude"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="latitude"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="core.division",
+                        verbose_name="division",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.organization",
+                        verbose_name="parent organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['path'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='full name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
-                ('must_change_password', models.BooleanField(default=False, verbose_name='must change password at next login')),
-                ('password_changed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='password changed at')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='core.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="full name")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="mobile phone")),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=False, verbose_name="must change password at next login"),
+                ),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="password changed at"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="core.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', lantian.core.models.accounts.UserManager()),
+                ("objects", lantian.core.models.accounts.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='OrganizationLink',
+            name="OrganizationLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provider_links', to='core.organization', verbose_name='client')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='client_links', to='core.organization', verbose_name='service provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provider_links",
+                        to="core.organization",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="client_links",
+                        to="core.organization",
+                        verbose_name="service provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service link',
-                'verbose_name_plural': 'service links',
+                "verbose_name": "service link",
+                "verbose_name_plural": "service links",
             },
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_history', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="password_history",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('builtin', models.BooleanField(default=False, editable=False, verbose_name='built-in')),
-                ('sees_everything', models.BooleanField(default=False, help_text='System administrators see every organization.', verbose_name='sees everything')),
-                ('org_kinds', models.JSONField(blank=True, default=list, help_text='Kinds of organization whose users may hold it.', verbose_name='organization kinds')),
-                ('permissions', models.ManyToManyField(blank=True, to='auth.permission', verbose_name='permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
+                ("builtin", models.BooleanField(default=False, editable=False, verbose_name="built-in")),
+                (
+                    "sees_everything",
+                    models.BooleanField(
+                        default=False,
+                        help_text="System administrators see every organization.",
+                        verbose_name="sees everything",
+                    ),
+                ),
+                (
+                    "org_kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Kinds of organization whose users may hold it.",
+                        verbose_name="organization kinds",
+                    ),
+                ),
+                (
+                    "permissions",
+                    models.ManyToManyField(blank=True, to="auth.permission", verbose_name="permissions"),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['pk'],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='roles',
-            field=models.ManyToManyField(blank=True, related_name='users', to='core.role', verbose_name='roles'),
+            model_name="user",
+            name="roles",
+            field=models.ManyToManyField(
+                blank=True, related_name="users", to="core.role", verbose_name="roles"
+            ),
         ),
         migrations.CreateModel(
-            name='LoginEvent',
+            name="LoginEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login', 'Login'), ('logout', 'Logout'), ('failure', 'Failed login'), ('locked', 'Account locked')], max_length=10, verbose_name='event')),
-                ('username', models.CharField(max_length=150, verbose_name='username')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=255, verbose_name='browser')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='login_events', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "Login"),
+                            ("logout", "Logout"),
+                            ("failure", "Failed login"),
+                            ("locked", "Account locked"),
+                        ],
+                        max_length=10,
+                        verbose_name="event",
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, verbose_name="username")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=255, verbose_name="browser")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="login_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'login event',
-                'verbose_name_plural': 'login events',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['username', '-at'], name='core_logine_usernam_da411c_idx')],
+                "verbose_name": "login event",
+                "verbose_name_plural": "login events",
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["username", "-at"], name="core_logine_usernam_da411c_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='organization_name_unique_in_parent'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="organization_name_unique_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='organization_credit_code_unique'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("credit_code", ""), _negated=True),
+                fields=("credit_code",),
+                name="organization_credit_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'enterprise'), _negated=True), models.Q(('credit_code', ''), _negated=True), _connector='OR'), name='enterprise_has_credit_code'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "enterprise"), _negated=True),
+                    models.Q(("credit_code", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="enterprise_has_credit_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationlink',
-            constraint=models.UniqueConstraint(fields=('provider', 'client'), name='organization_link_unique'),
+            model_name="organizationlink",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "client"), name="organization_link_unique"
+            ),
         ),
     ]

@@ -20,7 +20,10 @@ class Role(models.Model):
         _("sees everything"), default=False, help_text=_("System administrators see every organization.")
     )
     org_kinds = models.JSONField(
-        _("organization kinds"), default=list, blank=True, help_text=_("Kinds of organization whose users may hold it.")
+        _("organization kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of organization whose users may hold it."),
     )
     permissions = models.ManyToManyField(Permission, blank=True, verbose_name=_("permissions"))
 
@@ -48,12 +51,19 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField(_("full name"), max_length=50, blank=True)
     organization = models.ForeignKey(
-        Organization, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("organization")
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organization"),
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
-    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
 
     REQUIRED_FIELDS = ["email"]
     scope_path = "organization"
@@ -87,6 +97,9 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class LoginEvent(models.Model):

@@ -8,6 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from lantian.core.scope import RestrictedManager
 from lantian.core.standards.credit_code import CreditCodeError, normalize_credit_code, validate_credit_code
 
+CREDIT_CODE_MESSAGES = {
+    "type": _("The unified social credit code must be text."),
+    "length": _("The unified social credit code has 18 characters."),
+    "character": _(
+        "Character %(position)s is not allowed: use digits and capital letters except I, O, S, V, Z."
+    ),
+    "authority": _("The first character is not a registration-authority code of GB 32100."),
+    "category": _("The second character is not an organization category of that registration authority."),
+    "division": _("Characters 3–8 are not an administrative-division code."),
+    "check": _(
+        "The check character (the 18th) is wrong: with these first 17 characters it must be %(expected)s."
+    ),
+}
+
+
+def credit_code_message(error: CreditCodeError) -> str:
+    return CREDIT_CODE_MESSAGES[error.reason] % {"position": error.position, "expected": error.expected}
+
 
 class Division(models.Model):
     """An administrative division with its GB/T 2260 six-digit code (reference data)."""
@@ -21,7 +39,12 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent division")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent division"),
     )
 
     scope_path = None
@@ -54,15 +77,28 @@ class Organization(models.Model):
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent organization")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organization"),
     )
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     division = models.ForeignKey(
-        Division, models.PROTECT, null=True, blank=True, related_name="organizations", verbose_name=_("division")
+        Division,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("division"),
     )
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, help_text=_("18 characters, GB 32100-2015")
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("18 characters, GB 32100-2015"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -93,24 +129,6 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("core:organization_detail", args=[self.pk])
-
-    def clean(self):
-        errors = {}
-        if self.credit_code:
-            self.credit_code = normalize_credit_code(self.credit_code)
-            try:
-                validate_credit_code(self.credit_code)
-            except CreditCodeError as exc:
-                errors["credit_code"] = str(exc)
-        elif self.kind == self.Kind.ENTERPRISE:
-            errors["credit_code"] = _("An enterprise needs its unified social credit code.")
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
-            errors["parent"] = _("An organization cannot be placed under itself or its own subordinate.")
-        if errors:
-            raise ValidationError(errors)
-
     def save(self, *args, **kwargs):
         with transaction.atomic():
             old_path = self.path
@@ -124,6 +142,24 @@ class Organization(models.Model):
             super().save(*args, **kwargs)
             if old_path != self.path:
                 self._move_descendants(old_path, self.path)
+
+    def get_absolute_url(self):
+        return reverse("core:organization_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.credit_code:
+            self.credit_code = normalize_credit_code(self.credit_code)
+            try:
+                validate_credit_code(self.credit_code)
+            except CreditCodeError as exc:
+                errors["credit_code"] = credit_code_message(exc)
+        elif self.kind == self.Kind.ENTERPRISE:
+            errors["credit_code"] = _("An enterprise needs its unified social credit code.")
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
+            errors["parent"] = _("An organization cannot be placed under itself or its own subordinate.")
+        if errors:
+            raise ValidationError(errors)
 
     def _move_descendants(self, old_path: str, new_path: str) -> None:
         shift = new_path.count("/") - old_path.count("/")
@@ -150,7 +186,9 @@ class OrganizationLink(models.Model):
     provider = models.ForeignKey(
         Organization, models.CASCADE, related_name="client_links", verbose_name=_("service provider")
     )
-    client = models.ForeignKey(Organization, models.CASCADE, related_name="provider_links", verbose_name=_("client"))
+    client = models.ForeignKey(
+        Organization, models.CASCADE, related_name="provider_links", verbose_name=_("client")
+    )
     since = models.DateField(_("since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -161,7 +199,9 @@ class OrganizationLink(models.Model):
     class Meta:
         verbose_name = _("service link")
         verbose_name_plural = _("service links")
-        constraints = [models.UniqueConstraint(fields=["provider", "client"], name="organization_link_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "client"], name="organization_link_unique")
+        ]
 
     def __str__(self):
         return f"{self.provider} → {self.client}"
@@ -170,7 +210,12 @@ class OrganizationLink(models.Model):
         return reverse("core:organizationlink_detail", args=[self.pk])
 
     def clean(self):
-        if self.provider_id and self.provider.kind not in (Organization.Kind.AGENCY, Organization.Kind.VENDOR):
-            raise ValidationError({"provider": _("Only a testing agency or an operations vendor provides services.")})
+        if self.provider_id and self.provider.kind not in (
+            Organization.Kind.AGENCY,
+            Organization.Kind.VENDOR,
+        ):
+            raise ValidationError(
+                {"provider": _("Only a testing agency or an operations vendor provides services.")}
+            )
         if self.provider_id and self.provider_id == self.client_id:
             raise ValidationError({"client": _("An organization cannot serve itself.")})

@@ -20,8 +20,13 @@ def cell(value):
         return "—"
     if isinstance(value, bool):
         icon, css, label = ("check", "text-success", _("Yes")) if value else ("x", "text-secondary", _("No"))
-        return format_html('<i class="ti ti-{} {}" title="{}"></i><span class="visually-hidden">{}</span>',
-                           icon, css, label, label)
+        return format_html(
+            '<i class="ti ti-{} {}" title="{}"></i><span class="visually-hidden">{}</span>',
+            icon,
+            css,
+            label,
+            label,
+        )
     if isinstance(value, datetime.datetime):
         return date_format(localtime(value), "Y-m-d H:i")
     if isinstance(value, datetime.date):
@@ -59,7 +64,9 @@ def changes(entry):
     """(field label, (old, new)) pairs of a change-log entry; m2m changes as (None, summary)."""
     model = entry.content_type.model_class()
     # django-auditlog records reverse relations on create; they are not the object's own fields.
-    reverse = {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete} if model else set()
+    reverse = (
+        {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete} if model else set()
+    )
     result = []
     for label, change in (entry.changes_display_dict or {}).items():
         if label in reverse:

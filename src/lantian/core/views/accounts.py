@@ -46,7 +46,8 @@ class UserDetailView(generic.ObjectDetailView):
         target = self.object
         context.update(
             locked=accounts.is_locked(target),
-            can_manage=self.restricted("change").filter(pk=target.pk).exists() and target.pk != self.request.user.pk,
+            can_manage=self.restricted("change").filter(pk=target.pk).exists()
+            and target.pk != self.request.user.pk,
             login_events=LoginEvent.objects.restrict(self.request.user).filter(user=target)[:20],
         )
         return context
@@ -82,8 +83,11 @@ class UserSetPasswordView(UserManageView):
         form = SetPasswordForm(target, request.POST)
         if form.is_valid():
             accounts.reset_password(request.user, target, form.cleaned_data["password1"])
-            messages.success(request, _("The password of %(user)s was reset; they must change it at the next login.")
-                             % {"user": target})
+            messages.success(
+                request,
+                _("The password of %(user)s was reset; they must change it at the next login.")
+                % {"user": target},
+            )
             return redirect(target)
         return self.render_to_response(self.get_context_data(object=target, form=form))
 
@@ -95,7 +99,9 @@ class UserSetActiveView(UserManageView):
         target = self.target()
         active = request.POST.get("active") == "1"
         accounts.set_active(request.user, target, active)
-        messages.success(request, (_("Enabled %(user)s.") if active else _("Disabled %(user)s.")) % {"user": target})
+        messages.success(
+            request, (_("Enabled %(user)s.") if active else _("Disabled %(user)s.")) % {"user": target}
+        )
         return redirect(target)
 
 
@@ -110,7 +116,12 @@ class UserUnlockView(UserManageView):
 
 
 class RoleTable(Table):
-    columns = (Column("name", linkify=True), Column("code"), Column("description", sortable=False), Column("builtin"))
+    columns = (
+        Column("name", linkify=True),
+        Column("code"),
+        Column("description", sortable=False),
+        Column("builtin"),
+    )
     default_order = ("pk",)
 
 

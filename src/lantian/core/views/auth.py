@@ -11,7 +11,9 @@ from lantian.core.forms import style_widget
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": gettext_lazy("Wrong username or password. After 5 failures the account is locked for 15 minutes."),
+        "invalid_login": gettext_lazy(
+            "Wrong username or password. After 5 failures the account is locked for 15 minutes."
+        ),
         "inactive": gettext_lazy("This account has been disabled. Ask your administrator."),
     }
 
@@ -69,5 +71,3 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
-
-

@@ -28,7 +28,9 @@ class ObjectView(LoginRequiredMixin):
     action = "view"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(permission_name(self.model, self.action)):
+        if request.user.is_authenticated and not request.user.has_perm(
+            permission_name(self.model, self.action)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -200,7 +202,9 @@ class ObjectDeleteView(ObjectView, TemplateView):
             try:
                 obj.delete()
             except ProtectedError:
-                messages.error(request, _("%(object)s is still in use and cannot be deleted.") % {"object": name})
+                messages.error(
+                    request, _("%(object)s is still in use and cannot be deleted.") % {"object": name}
+                )
                 return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("Deleted %(object)s.") % {"object": name})
         return HttpResponseRedirect(reverse(self.url_name("list")))

@@ -68,7 +68,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "logins_today": events.filter(kind=LoginEvent.Kind.LOGIN, at__date=today).count(),
             "failures_today": events.filter(kind=LoginEvent.Kind.FAILURE, at__date=today).count(),
             "recent_failures": events.filter(kind__in=[LoginEvent.Kind.FAILURE, LoginEvent.Kind.LOCKED])[:8],
-            "recent_changes": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:8],
+            "recent_changes": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[
+                :8
+            ],
             "login_chart": {
                 "days": [d.strftime("%m-%d") for d in days],
                 "series": [
@@ -102,7 +104,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def enterprise_context(self, user) -> dict:
         return {
             "organization": user.organization,
-            "users": User.objects.restrict(user).filter(organization=user.organization).prefetch_related("roles"),
+            "users": User.objects.restrict(user)
+            .filter(organization=user.organization)
+            .prefetch_related("roles"),
             "providers": OrganizationLink.objects.restrict(user)
             .filter(client=user.organization)
             .select_related("provider"),
@@ -118,8 +122,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return {
             "organization": user.organization,
             "clients": clients,
-            "users": User.objects.restrict(user).filter(organization=user.organization).prefetch_related("roles"),
-            "map_points": self.map_points(Organization.objects.filter(pk__in=[link.client_id for link in clients])),
+            "users": User.objects.restrict(user)
+            .filter(organization=user.organization)
+            .prefetch_related("roles"),
+            "map_points": self.map_points(
+                Organization.objects.filter(pk__in=[link.client_id for link in clients])
+            ),
         }
 
     @staticmethod

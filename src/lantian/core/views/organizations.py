@@ -9,7 +9,12 @@ from lantian.core.views import generic
 
 
 class DivisionTable(Table):
-    columns = (Column("code", linkify=True), Column("name", linkify=True), Column("level"), Column("parent__name"))
+    columns = (
+        Column("code", linkify=True),
+        Column("name", linkify=True),
+        Column("level"),
+        Column("parent__name"),
+    )
     default_order = ("code",)
 
 
@@ -30,7 +35,9 @@ class DivisionDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["children"] = self.object.children.all()
-        context["organizations"] = Organization.objects.restrict(self.request.user).filter(division=self.object)
+        context["organizations"] = Organization.objects.restrict(self.request.user).filter(
+            division=self.object
+        )
         return context
 
 

@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = build_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):")
+        )
         for username, role, organization in accounts:
             self.stdout.write(f"  {username:<12} {role:<10} {organization}")

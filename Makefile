@@ -1,0 +1,51 @@
+# Lantian: `make demo` to try it, `make test` to check it. Everything runs from ./.venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+BENCHES := $(wildcard bench/*.py)
+
+.PHONY: venv demo serve test test-browser lint format bench messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Lantian needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: venv
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-browser: venv
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv
+	@if [ -s bench/requirements.txt ]; then $(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt; fi
+	@for script in $(BENCHES); do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Extract new strings into the zh-hans catalogue and compile it (needs GNU gettext).
+messages: venv
+	cd src/lantian && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete -i "static/vendor/*"
+	cd src/lantian && ../../$(PY) ../../manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var test-artifacts

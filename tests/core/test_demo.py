@@ -1,0 +1,35 @@
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.test import Client
+
+from lantian.core.demo import ACCOUNTS, DEMO_PASSWORD
+from lantian.core.models import Organization, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_city_and_running_it_twice_changes_nothing(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and all(username in out for username, *_ in ACCOUNTS)
+    counts = (Organization.objects.count(), User.objects.count(), LogEntry.objects.count())
+    passwords = dict(User.objects.values_list("username", "password"))
+
+    call_command("demo")
+    assert (Organization.objects.count(), User.objects.count(), LogEntry.objects.count()) == counts
+    assert dict(User.objects.values_list("username", "password")) == passwords
+    kinds = set(Organization.objects.values_list("kind", flat=True))
+    assert kinds == {"regulator", "enterprise", "agency", "vendor"}
+    assert Organization.objects.filter(kind="enterprise").count() == 3
+
+
+@pytest.mark.parametrize("username", [a[0] for a in ACCOUNTS])
+def test_every_demo_account_logs_in_and_sees_its_home(username):
+    call_command("demo", stdout=io.StringIO())
+    client = Client()
+    response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
