@@ -59,6 +59,6 @@ def test_home_pages_show_only_what_is_in_scope(tree, login):
 
 def test_chinese_is_the_default_and_english_is_switchable(tree, login):
     client = login(tree.county_a_admin)
-    assert "组织机构" in client.get("/").content.decode()
+    assert "组织机构" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Organizations" in client.get("/").content.decode()

@@ -2,7 +2,9 @@ import django_filters
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.forms import NullBooleanSelect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantian.core.models import Division, LoginEvent, Organization, OrganizationLink, Role, User
 
@@ -12,9 +14,25 @@ def visible(model):
     return lambda request: model.objects.restrict(request.user, "view")
 
 
+class AnyYesNoSelect(NullBooleanSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", _("All")), ("true", _("Yes")), ("false", _("No")))
+
+
 class SearchFilterSet(django_filters.FilterSet):
+    """A filterset with a free-text search over ``search_fields``; empty choices read "All"."""
+
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, NullBooleanSelect):
+                field.widget = AnyYesNoSelect()
+            elif getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("All")
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -63,7 +81,9 @@ class OrganizationLinkFilterSet(SearchFilterSet):
 
 class UserFilterSet(SearchFilterSet):
     search_fields = ("username", "name", "phone", "email")
-    organization = django_filters.ModelChoiceFilter(queryset=visible(Organization), label=_("organization"))
+    organization = django_filters.ModelChoiceFilter(
+        queryset=visible(Organization), label=pgettext_lazy("field", "organization")
+    )
     roles = django_filters.ModelChoiceFilter(queryset=visible(Role), label=_("role"))
 
     class Meta:

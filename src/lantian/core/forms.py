@@ -24,15 +24,13 @@ class ScopedFormMixin:
 
 
 def style_widget(widget: forms.Widget) -> None:
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
         css = "form-check-input"
-    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-        css = ""
     elif isinstance(widget, forms.Select):
         css = "form-select"
     else:
         css = "form-control"
-    if css:
+    if css not in widget.attrs.get("class", "").split():
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 

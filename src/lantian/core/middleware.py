@@ -2,9 +2,10 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class RequestIdMiddleware:
@@ -48,3 +49,18 @@ class PasswordChangeRequiredMiddleware:
         return path.startswith(
             settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
         ) or any(path == reverse(name) for name in self.EXEMPT_URL_NAMES)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose another language in the language switch.
+
+    The browser's Accept-Language is ignored on purpose: intranet desktops often run English
+    Windows while their users expect the Chinese interface.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -3,6 +3,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantian.core.scope import RestrictedManager, RestrictedQuerySet
 
@@ -56,7 +57,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("field", "organization"),
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)

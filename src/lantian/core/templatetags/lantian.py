@@ -2,11 +2,13 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.db.models import BooleanField
 from django.forms import BoundField
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lantian.core.forms import style_widget
 
@@ -59,26 +61,51 @@ def item_active(item, request) -> bool:
     return current == item.url_name or current.startswith(f"{prefix}_")
 
 
+ACTION_LABELS = {
+    0: gettext_lazy("created"),
+    1: gettext_lazy("changed"),
+    2: gettext_lazy("deleted"),
+    3: gettext_lazy("accessed"),
+}
+MASKED_FIELDS = {"password"}
+
+
 @register.filter
-def changes(entry):
-    """(field label, (old, new)) pairs of a change-log entry; m2m changes as (None, summary)."""
+def action_label(entry) -> str:
+    return ACTION_LABELS.get(entry.action, entry.get_action_display())
+
+
+@register.filter
+def changes(entry) -> list[tuple[str, str | None, str | None]]:
+    """(field label, old, new) rows of a change-log entry, readable: no reverse relations,
+    masked fields as "changed", many-to-many changes as "+ added / − removed"."""
     model = entry.content_type.model_class()
-    # django-auditlog records reverse relations on create; they are not the object's own fields.
-    reverse = (
-        {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete} if model else set()
-    )
-    result = []
-    for label, change in (entry.changes_display_dict or {}).items():
-        if label in reverse:
-            continue
-        if isinstance(change, list | tuple) and len(change) == 2:
-            result.append((label, tuple(change)))
-        elif isinstance(change, dict):
-            operation = {"add": "+", "delete": "−"}.get(change.get("operation"), change.get("operation", ""))
-            result.append((label, (None, f"{operation} {'、'.join(map(str, change.get('objects', [])))}")))
+    fields = {f.name: f for f in model._meta.get_fields()} if model else {}
+    raw = entry.changes_dict or {}
+    shown = entry.changes_display_dict or {}
+    rows = []
+    # django-auditlog builds the display dict from the raw one in the same order.
+    for (name, raw_change), (label, change) in zip(raw.items(), shown.items(), strict=False):
+        field = fields.get(name)
+        if field is not None and field.auto_created and not field.concrete:
+            continue  # a reverse relation, which auditlog records on create
+        if isinstance(raw_change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
+            sign = "−" if raw_change.get("operation") == "delete" else "+"
+            rows.append((label, None, f"{sign} {'、'.join(map(str, raw_change.get('objects', [])))}"))
+        elif name in MASKED_FIELDS:
+            rows.append((label, None, _("(changed)")))
         else:
-            result.append((label, (None, change)))
-    return result
+            old, new = (_readable(field, value) for value in change)
+            rows.append((label, None if entry.action == 0 else old, new))
+    return rows
+
+
+def _readable(field, value):
+    if value in (None, "None", ""):
+        return None
+    if isinstance(field, BooleanField):
+        return _("Yes") if value in (True, "True") else _("No")
+    return value
 
 
 KIND_ICONS = {

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from lantian.core import accounts
 from lantian.core.account_forms import SetPasswordForm, UserForm
@@ -15,7 +15,7 @@ class UserTable(Table):
     columns = (
         Column("username", linkify=True),
         Column("name"),
-        Column("organization__name", gettext_lazy("organization")),
+        Column("organization__name", pgettext_lazy("field", "organization")),
         Column("roles", sortable=False),
         Column("phone", sortable=False),
         Column("is_active"),
@@ -149,7 +149,7 @@ class LoginEventTable(Table):
         Column("at"),
         Column("kind"),
         Column("username"),
-        Column("user__organization__name", gettext_lazy("organization"), sortable=False),
+        Column("user__organization__name", pgettext_lazy("field", "organization"), sortable=False),
         Column("ip_address"),
         Column("user_agent", sortable=False),
     )
