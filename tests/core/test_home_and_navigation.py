@@ -15,15 +15,15 @@ def menu_urls(user):
 def test_navigation_per_role(tree):
     assert "core:changelog_list" in menu_urls(tree.admin)
     assert "core:changelog_list" not in menu_urls(tree.city_admin)
-    assert {"core:organization_list", "core:user_list", "core:loginevent_list"} <= menu_urls(tree.city_admin)
+    assert {"core:organization_list", "core:user_list", "core:accessevent_list"} <= menu_urls(tree.city_admin)
     assert "core:organizationlink_list" in menu_urls(tree.ent_a1_admin)
-    assert "core:loginevent_list" not in menu_urls(tree.ops)
+    assert "core:accessevent_list" not in menu_urls(tree.ops)
     assert "core:user_list" in menu_urls(tree.ops)
 
 
 def test_a_page_outside_the_role_is_forbidden(tree, login):
     client = login(tree.ops)
-    assert client.get(reverse("core:loginevent_list")).status_code == 403
+    assert client.get(reverse("core:accessevent_list")).status_code == 403
     assert client.get(reverse("core:organization_add")).status_code == 403
 
 

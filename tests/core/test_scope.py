@@ -147,14 +147,14 @@ def test_county_bureau_can_create_an_organization_in_its_county(tree, login):
 def test_write_outside_scope_is_rolled_back(tree, login, monkeypatch):
     """Even if a form let an out-of-scope write through, the re-check inside the transaction undoes it."""
     from lantian.core.forms import OrganizationForm
-    from lantian.core.views.organizations import OrganizationEditView
+    from lantian.core.registry import registration_for
 
     class UnscopedForm(OrganizationForm):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.fields["parent"].queryset = Organization.objects.all()
 
-    monkeypatch.setattr(OrganizationEditView, "form_class", UnscopedForm)
+    monkeypatch.setattr(registration_for(Organization), "form", UnscopedForm)
     client = login(tree.county_a_admin)
     response = client.post(
         reverse("core:organization_add"),

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lantian.core.models import LoginEvent
+from lantian.core.models import AccessEvent
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,11 @@ def test_six_wrong_passwords_lock_the_account_and_the_audit_shows_it(tree, clien
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
-    events = LoginEvent.objects.filter(username=user.username)
-    assert events.filter(kind=LoginEvent.Kind.FAILURE).count() >= 5
-    assert events.filter(kind=LoginEvent.Kind.LOCKED).exists()
+    events = AccessEvent.objects.filter(username=user.username)
+    assert events.filter(kind=AccessEvent.Kind.FAILURE).count() >= 5
+    assert events.filter(kind=AccessEvent.Kind.LOCKED).exists()
     assert set(events.values_list("ip_address", flat=True)) == {"10.1.2.3"}
-    assert events.filter(kind=LoginEvent.Kind.FAILURE).first().user == user
+    assert events.filter(kind=AccessEvent.Kind.FAILURE).first().user == user
 
 
 def test_lock_holds_across_addresses_and_lifts_after_15_minutes(tree, client):
@@ -67,7 +67,7 @@ def test_login_and_logout_are_audited_with_ip(tree, client):
     attempt(client, tree.county_a_admin.username, PASSWORD, ip="192.0.2.10")
     client.post(reverse("logout"), REMOTE_ADDR="192.0.2.10")
     kinds = list(
-        LoginEvent.objects.filter(user=tree.county_a_admin)
+        AccessEvent.objects.filter(user=tree.county_a_admin)
         .order_by("at", "pk")
         .values_list("kind", "ip_address")
     )
@@ -76,7 +76,7 @@ def test_login_and_logout_are_audited_with_ip(tree, client):
 
 def test_unknown_username_failures_are_audited_too(db, client):
     attempt(client, "nobody", "whatever")
-    event = LoginEvent.objects.get()
+    event = AccessEvent.objects.get()
     assert (event.kind, event.username, event.user) == ("failure", "nobody", None)
 
 

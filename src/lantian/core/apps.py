@@ -9,8 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from lantian.core import login_audit, navigation, roles
+        from lantian.core import access_log, navigation, registrations, roles  # noqa: F401 (registers models)
 
-        login_audit.connect()
+        access_log.connect()
         navigation.register_core_menu()
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="lantian.core.roles.sync")

@@ -6,7 +6,7 @@ from django.forms import NullBooleanSelect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lantian.core.models import Division, LoginEvent, Organization, OrganizationLink, Role, User
+from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
 
 
 def visible(model):
@@ -99,13 +99,13 @@ class RoleFilterSet(SearchFilterSet):
         fields = ["q", "builtin"]
 
 
-class LoginEventFilterSet(SearchFilterSet):
+class AccessEventFilterSet(SearchFilterSet):
     search_fields = ("username", "ip_address")
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("from"))
     until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("to"))
 
     class Meta:
-        model = LoginEvent
+        model = AccessEvent
         fields = ["q", "kind", "since", "until"]
 
 

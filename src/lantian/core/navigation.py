@@ -72,7 +72,7 @@ def register_core_menu() -> None:
             (
                 MenuItem(_("Users"), "core:user_list", "core.view_user"),
                 MenuItem(_("Roles"), "core:role_list", "core.view_role"),
-                MenuItem(_("Login log"), "core:loginevent_list", "core.view_loginevent"),
+                MenuItem(_("Access log"), "core:accessevent_list", "core.view_accessevent"),
                 MenuItem(
                     _("Change log"), "core:changelog_list", "auditlog.view_logentry", needs_everything=True
                 ),

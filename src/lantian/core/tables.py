@@ -1,4 +1,4 @@
-"""Table declarations for list pages: which columns, how they read and how they sort."""
+"""Table declarations for list pages and exports: which columns, how they read and how they sort."""
 
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ class Column:
     label: str | None = None  # defaults to the field's verbose name
     sortable: bool = True
     linkify: bool = False  # link the cell to the row's detail page
+    visible: bool = True  # shown until the user chooses otherwise
 
     def field(self, model: type[models.Model]) -> models.Field | None:
         try:
@@ -23,7 +24,7 @@ class Column:
 
     def header(self, model: type[models.Model]) -> str:
         if self.label is not None:
-            return self.label
+            return str(self.label)
         field = self.field(model)
         return str(field.verbose_name) if field is not None else self.accessor
 
@@ -42,30 +43,67 @@ class Table:
     columns: tuple[Column, ...] = ()
     default_order: tuple[str, ...] = ()
 
-    def __init__(self, model: type[models.Model], sort: str | None = None):
+    def __init__(self, model: type[models.Model], sort: str | None = None, visible: list[str] | None = None):
         self.model = model
         self.sort = sort if sort and sort.lstrip("-") in self.sortable_accessors() else None
+        known = {c.accessor for c in self.columns}
+        chosen = [name for name in visible or () if name in known]
+        self.visible = (
+            [c for name in chosen for c in self.columns if c.accessor == name]
+            if chosen
+            else [c for c in self.columns if c.visible]
+        )
 
     def sortable_accessors(self) -> set[str]:
         return {c.accessor for c in self.columns if c.sortable and c.field(self.model) is not None}
+
+    def optimize(self, queryset):
+        """Join or prefetch what the visible columns read, so a page costs the same few queries."""
+        joins, prefetches = set(), set()
+        for column in self.visible:
+            model, path = self.model, []
+            for part in column.accessor.split("__"):
+                try:
+                    field = model._meta.get_field(part)
+                except FieldDoesNotExist:
+                    break
+                if not field.is_relation:
+                    break
+                path.append(part)
+                if field.many_to_many or field.one_to_many:
+                    prefetches.add("__".join(path))
+                    break
+                joins.add("__".join(path))
+                model = field.related_model
+        queryset = queryset.select_related(*joins) if joins else queryset
+        return queryset.prefetch_related(*prefetches) if prefetches else queryset
 
     def order(self, queryset):
         if self.sort:
             return queryset.order_by(self.sort, "pk")
         return queryset.order_by(*self.default_order) if self.default_order else queryset
 
+    def choices(self) -> list[dict]:
+        """Every column with whether it is shown, for the column chooser."""
+        shown = {c.accessor for c in self.visible}
+        return [
+            {"accessor": c.accessor, "label": c.header(self.model), "shown": c.accessor in shown}
+            for c in self.columns
+        ]
+
     def headers(self) -> list[dict]:
         sortable = self.sortable_accessors()
         headers = []
-        for column in self.columns:
-            current = self.sort.lstrip("-") == column.accessor if self.sort else False
+        for column in self.visible:
+            current = bool(self.sort) and self.sort.lstrip("-") == column.accessor
             descending = bool(self.sort and self.sort.startswith("-"))
+            sort = None
+            if column.accessor in sortable:
+                sort = ("" if current and descending else "-" if current else "") + column.accessor
             headers.append(
                 {
                     "label": column.header(self.model),
-                    "sort": (("" if current and descending else "-") if current else "") + column.accessor
-                    if column.accessor in sortable
-                    else None,
+                    "sort": sort,
                     "current": current,
                     "descending": descending,
                 }
@@ -74,6 +112,6 @@ class Table:
 
     def rows(self, objects) -> list[dict]:
         return [
-            {"object": obj, "cells": [{"value": c.value(obj), "link": c.linkify} for c in self.columns]}
+            {"object": obj, "cells": [{"value": c.value(obj), "link": c.linkify} for c in self.visible]}
             for obj in objects
         ]

@@ -1,53 +1,28 @@
 from django.urls import path
 
-from lantian.core.views import accounts, changelog, organizations
+from lantian.core import registry
+from lantian.core.models import User
+from lantian.core.views import accounts, changelog, jobs
 
 app_name = "core"
 
-
-def object_urls(prefix: str, *, list_view=None, detail_view=None, edit_view=None, delete_view=None) -> list:
-    """The URL set of a model: ``<prefix>_list``, ``_add``, ``_detail``, ``_edit``, ``_delete``."""
-    routes = []
-    if list_view:
-        routes.append(path(f"{prefix}s/", list_view.as_view(), name=f"{prefix}_list"))
-    if edit_view:
-        routes.append(path(f"{prefix}s/add/", edit_view.as_view(), name=f"{prefix}_add"))
-        routes.append(path(f"{prefix}s/<int:pk>/edit/", edit_view.as_view(), name=f"{prefix}_edit"))
-    if detail_view:
-        routes.append(path(f"{prefix}s/<int:pk>/", detail_view.as_view(), name=f"{prefix}_detail"))
-    if delete_view:
-        routes.append(path(f"{prefix}s/<int:pk>/delete/", delete_view.as_view(), name=f"{prefix}_delete"))
-    return routes
-
+users = registry.registration_for(User)
 
 urlpatterns = [
-    *object_urls(
-        "division", list_view=organizations.DivisionListView, detail_view=organizations.DivisionDetailView
+    *registry.urlpatterns("core"),
+    path(
+        "users/<int:pk>/password/",
+        accounts.UserSetPasswordView.as_view(registration=users),
+        name="user_set_password",
     ),
-    *object_urls(
-        "organization",
-        list_view=organizations.OrganizationListView,
-        detail_view=organizations.OrganizationDetailView,
-        edit_view=organizations.OrganizationEditView,
-        delete_view=organizations.OrganizationDeleteView,
+    path(
+        "users/<int:pk>/active/",
+        accounts.UserSetActiveView.as_view(registration=users),
+        name="user_set_active",
     ),
-    *object_urls(
-        "organizationlink",
-        list_view=organizations.OrganizationLinkListView,
-        detail_view=organizations.OrganizationLinkDetailView,
-        edit_view=organizations.OrganizationLinkEditView,
-        delete_view=organizations.OrganizationLinkDeleteView,
-    ),
-    *object_urls(
-        "user",
-        list_view=accounts.UserListView,
-        detail_view=accounts.UserDetailView,
-        edit_view=accounts.UserEditView,
-    ),
-    path("users/<int:pk>/password/", accounts.UserSetPasswordView.as_view(), name="user_set_password"),
-    path("users/<int:pk>/active/", accounts.UserSetActiveView.as_view(), name="user_set_active"),
-    path("users/<int:pk>/unlock/", accounts.UserUnlockView.as_view(), name="user_unlock"),
-    *object_urls("role", list_view=accounts.RoleListView, detail_view=accounts.RoleDetailView),
-    *object_urls("loginevent", list_view=accounts.LoginEventListView),
+    path("users/<int:pk>/unlock/", accounts.UserUnlockView.as_view(registration=users), name="user_unlock"),
     path("changelog/", changelog.ChangeLogListView.as_view(), name="changelog_list"),
+    path("jobs/", jobs.JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/result/", jobs.JobResultView.as_view(), name="job_result"),
 ]

@@ -92,7 +92,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lantian.core.views.auth.locked_out"
-AXES_DISABLE_ACCESS_LOG = True  # core.LoginEvent is the one login audit
+AXES_DISABLE_ACCESS_LOG = True  # core.AccessEvent is the one login audit
 AXES_VERBOSE = False
 
 # 30 minutes idle: every request renews the cookie, silence lets it lapse.
@@ -130,7 +130,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "auditlog",
     "contenttypes",
-    "core.loginevent",
+    "core.accessevent",
     "core.passwordhistory",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
@@ -166,6 +166,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Map tiles: an internal tile server or Tianditu. Empty means the map draws without tiles.
 LANTIAN_MAP_TILE_URL = ""
 LANTIAN_MAP_TILE_ATTRIBUTION = ""
+
+# --- background jobs (Celery). The embedded default runs them in-process. ---
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = "Asia/Shanghai"
+
+# Lists larger than this export as a background job instead of a direct download.
+LANTIAN_EXPORT_INLINE_ROWS = 20_000
 
 LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
 

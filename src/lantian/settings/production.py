@@ -49,6 +49,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")}
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or _require("REDIS_URL")
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Many government intranets serve plain HTTP; secure-only cookies and HSTS follow LANTIAN_HTTPS.
 HTTPS = os.environ.get("LANTIAN_HTTPS", "1") == "1"

@@ -1,4 +1,16 @@
-from .accounts import LoginEvent, PasswordHistory, Role, User
+from .accounts import AccessEvent, PasswordHistory, Role, User
+from .jobs import Job
 from .organizations import Division, Organization, OrganizationLink
+from .preferences import TablePreference
 
-__all__ = ["Division", "LoginEvent", "Organization", "OrganizationLink", "PasswordHistory", "Role", "User"]
+__all__ = [
+    "AccessEvent",
+    "Division",
+    "Job",
+    "Organization",
+    "OrganizationLink",
+    "PasswordHistory",
+    "Role",
+    "TablePreference",
+    "User",
+]

@@ -103,22 +103,24 @@ class PasswordHistory(models.Model):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class LoginEvent(models.Model):
-    """The login audit: every login, logout, failure and lockout, with the client address."""
+class AccessEvent(models.Model):
+    """The access log: logins, logouts, failures, lockouts and data exports, with the client address."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Login")
         LOGOUT = "logout", _("Logout")
         FAILURE = "failure", _("Failed login")
         LOCKED = "locked", _("Account locked")
+        EXPORT = "export", _("Export")
 
     kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
     username = models.CharField(_("username"), max_length=150)
     user = models.ForeignKey(
-        User, models.SET_NULL, null=True, blank=True, related_name="login_events", verbose_name=_("user")
+        User, models.SET_NULL, null=True, blank=True, related_name="access_events", verbose_name=_("user")
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     scope_path = "user__organization"
@@ -127,8 +129,8 @@ class LoginEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = _("login event")
-        verbose_name_plural = _("login events")
+        verbose_name = _("access event")
+        verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["username", "-at"])]
 
     def __str__(self):

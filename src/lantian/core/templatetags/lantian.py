@@ -121,3 +121,8 @@ KIND_ICONS = {
 @register.filter
 def kind_icon(kind: str) -> str:
     return KIND_ICONS.get(kind, "building")
+
+
+@register.filter
+def getlist(query_dict, key: str) -> list:
+    return query_dict.getlist(key)

@@ -1,21 +1,26 @@
-"""Generic object views (NetBox style): every queryset goes through ``restrict(user, action)``.
+"""Generic object views (NetBox style), driven by a model's registration.
 
-Domain views subclass these and say only what differs: the model, table, filterset, form and
-the fields shown on the detail page.
+Every queryset goes through ``restrict(user, action)``; every write is re-checked against the
+user's scope inside its transaction and rolled back if it left it. Domain views subclass these
+and say only what differs.
 """
 
+from types import SimpleNamespace
+
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import ListView, TemplateView
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
 
+from lantian.core.models import TablePreference
 from lantian.core.scope import permission_name
 
 
@@ -23,9 +28,19 @@ class OutOfScope(Exception):
     """A write would leave the user's scope; raised inside the transaction to roll it back."""
 
 
-class ObjectView(LoginRequiredMixin):
-    model = None
-    action = "view"
+class ObjectView(LoginRequiredMixin, TemplateView):
+    """Base of every registered view. ``view_action`` names the action in ``registry.ACTIONS``."""
+
+    registration = None
+    view_action = "list"
+
+    @property
+    def model(self):
+        return self.registration.model
+
+    @property
+    def action(self) -> str:
+        return self.registration.permission_action(self.view_action)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm(
@@ -37,40 +52,91 @@ class ObjectView(LoginRequiredMixin):
     def restricted(self, action: str | None = None):
         return self.model.objects.restrict(self.request.user, action or self.action)
 
-    def url_name(self, action: str) -> str:
-        return f"{self.model._meta.app_label}:{self.model._meta.model_name}_{action}"
-
     def can(self, action: str) -> bool:
         return self.request.user.has_perm(permission_name(self.model, action))
+
+    def url(self, action: str, obj=None) -> str | None:
+        """The URL of ``action`` if the user holds its permission (object rights are checked per object)."""
+        if not self.can(self.registration.permission_action(action)):
+            return None
+        return self.registration.url(action, obj)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            registration=self.registration,
             model=self.model,
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
-            list_url=reverse(self.url_name("list")),
+            list_url=self.registration.url("list"),
         )
         return context
 
 
-class ObjectListView(ObjectView, ListView):
-    table_class = None
-    filterset_class = None
+def table_key(registration) -> str:
+    return f"{registration.app_label}.{registration.model_name}"
+
+
+def table_for(registration, user, sort: str | None = None):
+    """The registration's table with the columns ``user`` chose for it."""
+    preference = TablePreference.objects.filter(user=user, table=table_key(registration)).first()
+    return registration.table(
+        registration.model, sort=sort, visible=preference.columns if preference else None
+    )
+
+
+def filter_rows(registration, user, query, action: str = "view"):
+    """(rows ``user`` may ``action``, narrowed by the filters in ``query``; the bound filterset or None)."""
+    queryset = registration.model.objects.restrict(user, action)
+    if registration.filterset is None:
+        return queryset, None
+    # A filterset only asks its request for the user, to scope its dropdowns.
+    filterset = registration.filterset(query, queryset=queryset, request=SimpleNamespace(user=user))
+    return filterset.qs, filterset
+
+
+class ObjectListView(ObjectView):
+    view_action = "list"
     template_name = "generic/object_list.html"
     paginate_by = 50
 
+    def filtered_queryset(self):
+        queryset, self.filterset = filter_rows(
+            self.registration, self.request.user, self.request.GET, self.action
+        )
+        return queryset
+
+    def get_table(self):
+        return table_for(self.registration, self.request.user, self.request.GET.get("sort"))
+
     def get_queryset(self):
-        queryset = self.restricted()
-        self.filterset = None
-        if self.filterset_class is not None:
-            self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
-            queryset = self.filterset.qs
-        self.table = self.table_class(self.model, sort=self.request.GET.get("sort"))
-        return self.table.order(queryset)
+        self.table = self.get_table()
+        return self.table.optimize(self.table.order(self.filtered_queryset()))
+
+    def post(self, request, *args, **kwargs):
+        """Save the column choice."""
+        columns = request.POST.getlist("columns")
+        key = table_key(self.registration)
+        if request.POST.get("reset") or not columns:
+            TablePreference.objects.filter(user=request.user, table=key).delete()
+        else:
+            TablePreference.objects.update_or_create(
+                user=request.user, table=key, defaults={"columns": columns}
+            )
+        return HttpResponseRedirect(request.get_full_path())
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["generic/object_table.html"]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
         context = super().get_context_data(**kwargs)
+        queryset = self.get_queryset()
+        paginator = Paginator(queryset, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
@@ -78,27 +144,26 @@ class ObjectListView(ObjectView, ListView):
         context.update(
             table=self.table,
             headers=self.table.headers(),
-            rows=self.table.rows(context["object_list"]),
+            rows=self.table.rows(page.object_list),
+            page_obj=page,
             filterset=self.filterset,
             query_string=query.urlencode(),
             sort_query_string=sort_query.urlencode(),
-            add_url=reverse(self.url_name("add")) if self.can("add") and self.has_add_page() else None,
+            add_url=self.url("add"),
+            import_url=self.url("import"),
+            export_url=self.url("export"),
+            bulk_edit_url=self.url("bulk_edit"),
+            bulk_delete_url=self.url("bulk_delete"),
         )
         return context
 
-    def has_add_page(self) -> bool:
-        from django.urls import NoReverseMatch
 
-        try:
-            reverse(self.url_name("add"))
-        except NoReverseMatch:
-            return False
-        return True
-
-
-class ObjectDetailView(ObjectView, TemplateView):
+class ObjectDetailView(ObjectView):
+    view_action = "detail"
     template_name = "generic/object_detail.html"
-    detail_fields: tuple[str, ...] = ()
+
+    def get_template_names(self):
+        return [self.registration.detail_template or self.template_name]
 
     def get_object(self):
         return get_object_or_404(self.restricted(), pk=self.kwargs["pk"])
@@ -112,22 +177,19 @@ class ObjectDetailView(ObjectView, TemplateView):
         obj = self.object
         context.update(
             object=obj,
-            fields=[self.field_row(obj, name) for name in self.detail_fields],
-            changelog=LogEntry.objects.get_for_object(obj).select_related("actor")[:50],
+            fields=[self.field_row(obj, name) for name in self.registration.detail_fields],
+            changelog=LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[:50],
             edit_url=self.object_url("edit", obj),
             delete_url=self.object_url("delete", obj),
         )
         return context
 
     def object_url(self, action: str, obj):
-        if not self.restricted(action.replace("edit", "change")).filter(pk=obj.pk).exists():
+        """The URL of an object action, if this user may take it on this object."""
+        permission = self.registration.permission_action(action)
+        if not self.restricted(permission).filter(pk=obj.pk).exists():
             return None
-        from django.urls import NoReverseMatch
-
-        try:
-            return reverse(self.url_name(action), args=[obj.pk])
-        except NoReverseMatch:
-            return None
+        return self.registration.url(action, obj)
 
     @staticmethod
     def field_row(obj, name: str) -> dict:
@@ -140,23 +202,24 @@ class ObjectDetailView(ObjectView, TemplateView):
         return {"label": field.verbose_name, "value": value, "link": link}
 
 
-class ObjectEditView(ObjectView, TemplateView):
+class ObjectEditView(ObjectView):
     """Create (no ``pk``) or change an object; the write is re-checked against scope before commit."""
 
-    form_class = None
     template_name = "generic/object_edit.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.action = "change" if "pk" in kwargs else "add"
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def view_action(self):
+        return "edit" if "pk" in self.kwargs else "add"
 
     def get_object(self):
         if "pk" in self.kwargs:
             return get_object_or_404(self.restricted(), pk=self.kwargs["pk"])
         return self.model()
 
-    def get_form(self, data=None):
-        return self.form_class(data=data, instance=self.object, user=self.request.user, action=self.action)
+    def get_form(self, data=None, files=None):
+        return self.registration.form(
+            data=data, files=files, instance=self.object, user=self.request.user, action=self.action
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -164,7 +227,7 @@ class ObjectEditView(ObjectView, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.get_form(request.POST)
+        form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -187,8 +250,8 @@ class ObjectEditView(ObjectView, TemplateView):
         return context
 
 
-class ObjectDeleteView(ObjectView, TemplateView):
-    action = "delete"
+class ObjectDeleteView(ObjectView):
+    view_action = "delete"
     template_name = "generic/object_delete.html"
 
     def get(self, request, *args, **kwargs):
@@ -200,11 +263,136 @@ class ObjectDeleteView(ObjectView, TemplateView):
             obj = get_object_or_404(self.restricted().select_for_update(), pk=kwargs["pk"])
             name = str(obj)
             try:
-                obj.delete()
+                with transaction.atomic():
+                    obj.delete()
             except ProtectedError:
                 messages.error(
                     request, _("%(object)s is still in use and cannot be deleted.") % {"object": name}
                 )
                 return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("Deleted %(object)s.") % {"object": name})
-        return HttpResponseRedirect(reverse(self.url_name("list")))
+        return HttpResponseRedirect(self.registration.url("list"))
+
+
+class BulkView(ObjectView):
+    """Acts on the rows ticked on a list page (``pk`` values), all or nothing."""
+
+    def selected(self):
+        pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
+        return self.restricted().filter(pk__in=pks)
+
+    def back(self):
+        return HttpResponseRedirect(self.request.POST.get("return_url") or self.registration.url("list"))
+
+
+class BulkDeleteView(BulkView):
+    view_action = "bulk_delete"
+    template_name = "generic/bulk_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        objects = self.selected()
+        if not objects.exists():
+            messages.warning(request, _("Select the rows first."))
+            return self.back()
+        if not request.POST.get("confirm"):
+            return self.render_to_response(self.get_context_data(objects=objects))
+        count = objects.count()
+        try:
+            with transaction.atomic():
+                for obj in objects.select_for_update():
+                    obj.delete()  # one by one, so the change log records each
+        except ProtectedError as error:
+            in_use = "、".join(sorted({str(o) for o in error.protected_objects})[:5])
+            messages.error(
+                request,
+                _("Nothing was deleted: some rows are still in use (%(objects)s).") % {"objects": in_use},
+            )
+            return self.back()
+        messages.success(
+            request, ngettext("Deleted %(count)d row.", "Deleted %(count)d rows.", count) % {"count": count}
+        )
+        return self.back()
+
+
+class BulkEditForm(forms.Form):
+    """The registered form's fields, all optional; only the ticked ones are applied."""
+
+    def __init__(self, registration, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_fields = {f.name for f in registration.model._meta.get_fields() if f.concrete}
+        for name, field in registration.form(user=user, action="change").fields.items():
+            if (
+                name in model_fields
+                and not field.disabled
+                and not registration.model._meta.get_field(name).unique
+            ):
+                field.required = False
+                self.fields[name] = field
+
+    def chosen(self) -> list[str]:
+        return [name for name in self.data.getlist("_apply") if name in self.fields]
+
+
+class BulkEditView(BulkView):
+    view_action = "bulk_edit"
+    template_name = "generic/bulk_edit.html"
+
+    def post(self, request, *args, **kwargs):
+        objects = self.selected()
+        if not objects.exists():
+            messages.warning(request, _("Select the rows first."))
+            return self.back()
+        if not request.POST.get("apply"):
+            form = BulkEditForm(self.registration, request.user)
+            return self.render_to_response(self.get_context_data(form=form, objects=objects))
+        form = BulkEditForm(self.registration, request.user, request.POST)
+        if form.is_valid() and form.chosen():
+            try:
+                count = self.apply(objects, form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext("Changed %(count)d row.", "Changed %(count)d rows.", count) % {"count": count},
+                )
+                return self.back()
+        elif form.is_valid():
+            form.add_error(None, _("Tick the fields to change."))
+        return self.render_to_response(self.get_context_data(form=form, objects=objects))
+
+    def apply(self, objects, form) -> int:
+        """Set the chosen fields on every row, validate each, save each (so each is logged), or none."""
+        chosen = form.chosen()
+        with transaction.atomic():
+            rows = list(objects.select_for_update())
+            for obj in rows:
+                for name in chosen:
+                    field = self.model._meta.get_field(name)
+                    if field.many_to_many:
+                        continue
+                    setattr(obj, name, form.cleaned_data[name])
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    raise ValidationError(f"{obj}: {'; '.join(error.messages)}") from error
+                obj.save()
+                for name in chosen:
+                    if self.model._meta.get_field(name).many_to_many:
+                        getattr(obj, name).set(form.cleaned_data[name])
+            if self.restricted().filter(pk__in=[o.pk for o in rows]).count() != len(rows):
+                raise ValidationError(
+                    _("You may not change these rows that way: they would be outside your scope.")
+                )
+        return len(rows)
+
+
+VIEWS = {
+    "list": ObjectListView,
+    "detail": ObjectDetailView,
+    "add": ObjectEditView,
+    "edit": ObjectEditView,
+    "delete": ObjectDeleteView,
+    "bulk_edit": BulkEditView,
+    "bulk_delete": BulkDeleteView,
+}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lantian.core.accounts import locked_usernames
-from lantian.core.models import LoginEvent, Organization, OrganizationLink, User
+from lantian.core.models import AccessEvent, Organization, OrganizationLink, User
 from lantian.core.scope import scope_for
 
 Kind = Organization.Kind
@@ -49,7 +49,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def admin_context(self, user) -> dict:
         today = timezone.localdate()
         since = today - timedelta(days=13)
-        events = LoginEvent.objects.restrict(user)
+        events = AccessEvent.objects.restrict(user)
         per_day = (
             events.filter(at__date__gte=since)
             .annotate(day=TruncDate("at"))
@@ -57,7 +57,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .annotate(n=Count("pk"))
         )
         days = [since + timedelta(days=i) for i in range(14)]
-        series = {kind: [0] * 14 for kind in (LoginEvent.Kind.LOGIN, LoginEvent.Kind.FAILURE)}
+        series = {kind: [0] * 14 for kind in (AccessEvent.Kind.LOGIN, AccessEvent.Kind.FAILURE)}
         for row in per_day:
             if row["kind"] in series:
                 series[row["kind"]][(row["day"] - since).days] = row["n"]
@@ -65,17 +65,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "org_counts": self.kind_counts(Organization.objects.restrict(user)),
             "user_count": User.objects.restrict(user).filter(is_active=True).count(),
             "locked_count": len(locked_usernames()),
-            "logins_today": events.filter(kind=LoginEvent.Kind.LOGIN, at__date=today).count(),
-            "failures_today": events.filter(kind=LoginEvent.Kind.FAILURE, at__date=today).count(),
-            "recent_failures": events.filter(kind__in=[LoginEvent.Kind.FAILURE, LoginEvent.Kind.LOCKED])[:8],
+            "logins_today": events.filter(kind=AccessEvent.Kind.LOGIN, at__date=today).count(),
+            "failures_today": events.filter(kind=AccessEvent.Kind.FAILURE, at__date=today).count(),
+            "recent_failures": events.filter(kind__in=[AccessEvent.Kind.FAILURE, AccessEvent.Kind.LOCKED])[
+                :8
+            ],
             "recent_changes": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[
                 :8
             ],
             "login_chart": {
                 "days": [d.strftime("%m-%d") for d in days],
                 "series": [
-                    {"name": str(LoginEvent.Kind.LOGIN.label), "data": series[LoginEvent.Kind.LOGIN]},
-                    {"name": str(LoginEvent.Kind.FAILURE.label), "data": series[LoginEvent.Kind.FAILURE]},
+                    {"name": str(AccessEvent.Kind.LOGIN.label), "data": series[AccessEvent.Kind.LOGIN]},
+                    {"name": str(AccessEvent.Kind.FAILURE.label), "data": series[AccessEvent.Kind.FAILURE]},
                 ],
             },
         }

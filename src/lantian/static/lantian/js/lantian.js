@@ -79,3 +79,33 @@
     });
   }
 })();
+
+// Row selection on list pages: "select all", a count, bulk buttons enabled only with a selection.
+(function () {
+  "use strict";
+  function wire(root) {
+    var form = root.querySelector("#bulk-form");
+    if (!form) { return; }
+    var boxes = function () { return form.querySelectorAll("input[name=pk]"); };
+    var all = form.querySelector("[data-select-all]");
+    var counter = form.querySelector("[data-selected-count]");
+    function refresh() {
+      var n = Array.prototype.filter.call(boxes(), function (b) { return b.checked; }).length;
+      form.querySelectorAll("[data-needs-selection]").forEach(function (button) { button.disabled = n === 0; });
+      if (counter) {
+        counter.textContent = n;
+        counter.parentNode.classList.toggle("d-none", n === 0);
+      }
+    }
+    if (all) {
+      all.addEventListener("change", function () {
+        boxes().forEach(function (b) { b.checked = all.checked; });
+        refresh();
+      });
+    }
+    form.addEventListener("change", refresh);
+    refresh();
+  }
+  wire(document);
+  document.body.addEventListener("htmx:afterSwap", function () { wire(document); });
+})();
