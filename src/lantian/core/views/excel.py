@@ -30,10 +30,6 @@ class ObjectExportView(ObjectListView):
         count = queryset.count()
         filename = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
         query = request.GET.urlencode()
-        access_log.record(
-            AccessEvent.Kind.EXPORT, request, request.user.username, request.user,
-            detail=f"{self.model._meta.verbose_name_plural} {count} · {query}",
-        )  # fmt: skip
         if count > settings.LANTIAN_EXPORT_INLINE_ROWS:
             job = start_job(
                 request.user,
@@ -45,13 +41,22 @@ class ObjectExportView(ObjectListView):
                 every=every,
                 filename=filename,
             )
+            self.log_export(count)
             messages.info(request, _("The export runs in the background; download it here when it is done."))
             return HttpResponseRedirect(job.get_absolute_url())
         columns = table.columns if every else table.visible
         content = export_table(table, columns, table.optimize(queryset))
+        self.log_export(count)  # after reading the rows: an access-log export must not list itself
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return response
+
+    def log_export(self, count: int) -> None:
+        request = self.request
+        detail = f"{self.model._meta.verbose_name_plural} {count} · {request.GET.urlencode()}"
+        access_log.record(
+            AccessEvent.Kind.EXPORT, request, request.user.username, request.user, detail=detail
+        )
 
 
 def export_job(run, *, model: str, query: str, every: bool, filename: str):

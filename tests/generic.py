@@ -1,0 +1,48 @@
+"""Standard tests for every registered model, generated from data (ARCHITECTURE rule 2).
+
+A module adds a ``Case`` for each model it registers; ``registered_cases()`` fails if a registered
+model has none, so nothing registered goes untested. Each case names, as functions of the
+``tests.conftest.Tree`` fixture, an object, a user who may see it (``member``) and, for models
+bound to organisations, a user of another organisation who must get 404 (``outsider``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lantian.core.registry import registrations
+
+
+@dataclass(frozen=True)
+class Case:
+    model: type
+    obj: Callable  # tree -> an object of the model
+    member: str  # attribute of the tree: a user who may see obj
+    outsider: str | None = (
+        None  # a user of another organisation, who must not; None for shared reference data
+    )
+    more: Callable | None = (
+        None  # tree, n -> create n more objects visible to member (for query-count ceilings)
+    )
+    unfiltered: frozenset[str] = field(
+        default_factory=frozenset
+    )  # table columns deliberately without a filter
+
+    @property
+    def id(self) -> str:
+        return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+
+
+_cases: dict[type, Case] = {}
+
+
+def add_cases(*cases: Case) -> None:
+    for case in cases:
+        _cases[case.model] = case
+
+
+def registered_cases() -> list[Case]:
+    missing = [r.model.__name__ for r in registrations() if r.model not in _cases]
+    assert not missing, f"registered models without a test case in tests/: {missing}"
+    return [_cases[r.model] for r in registrations()]
