@@ -314,18 +314,23 @@ class BulkDeleteView(BulkView):
         return self.back()
 
 
+def unique_fields(model) -> set[str]:
+    """Fields whose value must differ from row to row, which a bulk edit cannot set."""
+    single = {
+        c.fields[0] for c in model._meta.constraints if getattr(c, "fields", None) and len(c.fields) == 1
+    }
+    return single | {f.name for f in model._meta.get_fields() if getattr(f, "unique", False) and f.concrete}
+
+
 class BulkEditForm(forms.Form):
     """The registered form's fields, all optional; only the ticked ones are applied."""
 
     def __init__(self, registration, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        model_fields = {f.name for f in registration.model._meta.get_fields() if f.concrete}
+        model = registration.model
+        concrete = {f.name for f in model._meta.get_fields() if f.concrete}
         for name, field in registration.form(user=user, action="change").fields.items():
-            if (
-                name in model_fields
-                and not field.disabled
-                and not registration.model._meta.get_field(name).unique
-            ):
+            if name in concrete and not field.disabled and name not in unique_fields(model):
                 field.required = False
                 self.fields[name] = field
 
