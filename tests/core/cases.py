@@ -1,23 +1,27 @@
 """Test cases of the core models for the generated tests (tests/generic.py)."""
 
+import itertools
+
 from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
 from tests.conftest import make_org, make_user
 from tests.generic import Case, add_cases
 
+SERIAL = itertools.count()  # unique names however often ``more`` is called
+
 
 def _more_orgs(tree, n):
-    for i in range(n):
+    for i in itertools.islice(SERIAL, n):
         make_org(f"甲县单位{i}", Organization.Kind.DEPARTMENT, tree.county_a)
 
 
 def _more_links(tree, n):
-    for i in range(n):
+    for i in itertools.islice(SERIAL, n):
         client = make_org(f"甲县客户{i}", Organization.Kind.DEPARTMENT, tree.county_a)
         OrganizationLink.objects.create(provider=tree.agency, client=client)
 
 
 def _more_users(tree, n):
-    for i in range(n):
+    for i in itertools.islice(SERIAL, n):
         make_user(f"extra{i}", tree.county_a, "enterprise_admin" if i % 2 else "bureau_admin")
 
 

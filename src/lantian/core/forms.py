@@ -81,3 +81,49 @@ class OrganizationLinkForm(ScopedFormMixin, forms.ModelForm):
         self.fields["provider"].queryset = self.fields["provider"].queryset.filter(
             kind__in=[Organization.Kind.AGENCY, Organization.Kind.VENDOR]
         )
+
+
+def division_errors(code: str, level: str, parent) -> dict[str, str]:
+    """GB/T 2260 structure of a division: a well-formed code, and the level and parent that code implies."""
+    from django.utils.translation import gettext as _
+
+    from lantian.core.models import Division
+    from lantian.core.standards.division_code import DivisionCodeError, division_level, parent_code
+
+    try:
+        implied = division_level(code)
+    except DivisionCodeError:
+        return {"code": _("%(code)s is not a GB/T 2260 six-digit division code.") % {"code": code}}
+    errors = {}
+    if level and level != implied:
+        errors["level"] = _("Code %(code)s is at the level %(level)s.") % {
+            "code": code,
+            "level": Division.Level(implied).label,
+        }
+    expected = parent_code(code)
+    actual = parent.code if parent is not None else None
+    if expected != actual:
+        errors["parent"] = (
+            _("A province has no parent division.")
+            if expected is None
+            else _("The parent division of %(code)s is %(parent)s.") % {"code": code, "parent": expected}
+        )
+    return errors
+
+
+class DivisionForm(ScopedFormMixin, forms.ModelForm):
+    """Divisions are reference data: only holders of add/change_division (system administrators) edit them."""
+
+    class Meta:
+        from lantian.core.models import Division
+
+        model = Division
+        fields = ["code", "name", "level", "parent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("code") and not self.errors:
+            errors = division_errors(cleaned["code"], cleaned.get("level"), cleaned.get("parent"))
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return cleaned

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lantian.core import filtersets
+from lantian.core import filtersets, imports
 from lantian.core.account_forms import UserForm
-from lantian.core.forms import OrganizationForm, OrganizationLinkForm
+from lantian.core.forms import DivisionForm, OrganizationForm, OrganizationLinkForm
 from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
 from lantian.core.registry import register
 from lantian.core.tables import Column, Table
@@ -94,6 +94,8 @@ register(
     Division,
     table=DivisionTable,
     filterset=filtersets.DivisionFilterSet,
+    form=DivisionForm,
+    importer=imports.DIVISIONS,
     detail_fields=("code", "name", "level", "parent"),
     detail_template="core/division_detail.html",
     views={"detail": organization_views.DivisionDetailView},
@@ -103,6 +105,7 @@ register(
     table=OrganizationTable,
     filterset=filtersets.OrganizationFilterSet,
     form=OrganizationForm,
+    importer=imports.ORGANIZATIONS,
     detail_fields=(
         "name",
         "short_name",
@@ -134,6 +137,7 @@ register(
     table=UserTable,
     filterset=filtersets.UserFilterSet,
     form=UserForm,
+    importer=imports.USERS,
     detail_fields=(
         "username",
         "name",
@@ -150,7 +154,7 @@ register(
     detail_template="core/user_detail.html",
     views={"detail": account_views.UserDetailView},
     # Accounts are disabled, never deleted: their history must stay attributable.
-    actions=frozenset({"list", "detail", "export", "add", "edit", "bulk_edit"}),
+    actions=frozenset({"list", "detail", "export", "add", "edit", "bulk_edit", "import", "import_template"}),
 )
 register(
     Role,

@@ -58,16 +58,19 @@ def sync_after_migrate(sender, app_config=None, using="default", apps=global_app
 
 
 def create_registered_permissions() -> None:
-    """The permissions Django does not make: import and export of every registered model."""
+    """The permissions Django does not make: import and export of every registered model, and
+    review of those in the review flow."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
+    from lantian.core.models import Reviewable
     from lantian.core.registry import EXTRA_PERMISSIONS, registrations
 
     for registration in registrations():
         content_type = ContentType.objects.get_for_model(registration.model, for_concrete_model=False)
         name = registration.model._meta.verbose_name_raw
-        for action in EXTRA_PERMISSIONS:
+        review = ("review",) if issubclass(registration.model, Reviewable) else ()
+        for action in EXTRA_PERMISSIONS + review:
             Permission.objects.get_or_create(
                 content_type=content_type, codename=f"{action}_{registration.model_name}",
                 defaults={"name": f"Can {action} {name}"},

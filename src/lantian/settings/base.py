@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/lantian
@@ -23,6 +24,10 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "lantian.core",
 ]
 
@@ -132,6 +137,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "core.accessevent",
     "core.passwordhistory",
+    "core.draft",  # a user's unfinished forms, not a record
+    "core.reviewevent",  # itself the review history
+    "authtoken",  # API tokens are secrets
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "core.user", "m2m_fields": ["roles"], "exclude_fields": ["last_login"]},
@@ -160,6 +168,12 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"  # outside the static root; served only through scoped views
 MEDIA_URL = "/media/"
+# Attachments (lantian.core.files): the accepted types, read from the bytes, and the size limit.
+# Keep nginx's client_max_body_size above the limit so the refusal is this clear message.
+LANTIAN_ATTACHMENT_TYPES = [
+    "pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "doc", "xls", "txt", "csv",
+]  # fmt: skip
+LANTIAN_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,8 +190,40 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 
 # Lists larger than this export as a background job instead of a direct download.
 LANTIAN_EXPORT_INLINE_ROWS = 20_000
+# Imports of more rows than this run as a background job with a progress bar.
+LANTIAN_IMPORT_INLINE_ROWS = 2_000
 
 LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
+
+# --- REST API (docs/api.md): the registered models under /api/, same scope and filters as the pages ---
+REST_FRAMEWORK = {
+    # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": format_lazy("{} API", LANTIAN_SITE_NAME),
+    "DESCRIPTION": _(
+        "Send your token in the header `Authorization: Token <key>`; create it on the API token page "
+        "of the user menu. Every endpoint applies your permissions and data scope."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN on the intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the public online validator: the intranet cannot reach it, nor should the schema leave.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
 
 LOGGING = {
     "version": 1,

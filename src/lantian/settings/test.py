@@ -5,6 +5,11 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# A stand-in domain module with a reviewable model (tests/testapp), and its pages.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+ROOT_URLCONF = "tests.testapp.urls"
 
 SECRET_KEY = "test-only-key-not-secret"
 DEBUG = False

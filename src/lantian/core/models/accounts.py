@@ -112,6 +112,8 @@ class AccessEvent(models.Model):
         FAILURE = "failure", _("Failed login")
         LOCKED = "locked", _("Account locked")
         EXPORT = "export", _("Export")
+        TOKEN_CREATED = "token_new", _("API token created")
+        TOKEN_REVOKED = "token_del", _("API token revoked")
 
     kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
     username = models.CharField(_("username"), max_length=150)

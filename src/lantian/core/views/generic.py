@@ -16,12 +16,15 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from lantian.core.models import TablePreference
+from lantian.core.models import Locked, TablePreference
+from lantian.core.review import is_locked
 from lantian.core.scope import permission_name
+from lantian.core.views.drafts import DraftMixin
 
 
 class OutOfScope(Exception):
@@ -202,8 +205,12 @@ class ObjectDetailView(ObjectView):
         return {"label": field.verbose_name, "value": value, "link": link}
 
 
-class ObjectEditView(ObjectView):
-    """Create (no ``pk``) or change an object; the write is re-checked against scope before commit."""
+class ObjectEditView(DraftMixin, ObjectView):
+    """Create (no ``pk``) or change an object; the write is re-checked against scope before commit.
+
+    "Save draft" keeps the unfinished form (``DraftMixin``); a locked object (under review or
+    approved) is neither edited nor deleted.
+    """
 
     template_name = "generic/object_edit.html"
 
@@ -223,10 +230,21 @@ class ObjectEditView(ObjectView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return self.render_to_response(self.get_context_data(form=self.get_form()))
+        if is_locked(self.object):
+            return refuse_locked(request, self.object)
+        form = self.get_form()
+        draft = self.requested_draft(request.GET)
+        if draft is not None:
+            self.resume(form, draft)
+        return self.render_to_response(self.get_context_data(form=form, draft=draft))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if is_locked(self.object):
+            return refuse_locked(request, self.object)
+        if "_save_draft" in request.POST:
+            return self.save_draft_response(self.get_form())
+        draft = self.posted_draft()
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -234,12 +252,15 @@ class ObjectEditView(ObjectView):
                     obj = self.save(form)
                     if not self.restricted().filter(pk=obj.pk).exists():
                         raise OutOfScope
+                    self.discard_drafts(draft)
             except OutOfScope:
                 form.add_error(None, _("You may not save this object there: it would be outside your scope."))
+            except Locked as error:  # it was submitted or approved while this form was open
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": obj})
                 return HttpResponseRedirect(obj.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, draft=draft))
 
     def save(self, form):
         return form.save()
@@ -247,7 +268,15 @@ class ObjectEditView(ObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object if self.object.pk else None
+        if context.get("draft") is None and self.object.pk:
+            context["saved_draft"] = self.drafts().first()
+        context["drafts_url"] = reverse("core:draft_list")
         return context
+
+
+def refuse_locked(request, obj) -> HttpResponseRedirect:
+    messages.error(request, Locked(obj, obj.status).message)
+    return HttpResponseRedirect(obj.get_absolute_url())
 
 
 class ObjectDeleteView(ObjectView):
@@ -256,11 +285,15 @@ class ObjectDeleteView(ObjectView):
 
     def get(self, request, *args, **kwargs):
         self.object = get_object_or_404(self.restricted(), pk=kwargs["pk"])
+        if is_locked(self.object):
+            return refuse_locked(request, self.object)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def post(self, request, *args, **kwargs):
         with transaction.atomic():
             obj = get_object_or_404(self.restricted().select_for_update(), pk=kwargs["pk"])
+            if is_locked(obj):
+                return refuse_locked(request, obj)
             name = str(obj)
             try:
                 with transaction.atomic():
@@ -301,6 +334,9 @@ class BulkDeleteView(BulkView):
             with transaction.atomic():
                 for obj in objects.select_for_update():
                     obj.delete()  # one by one, so the change log records each
+        except Locked as error:
+            messages.error(request, _("Nothing was deleted: %(reason)s") % {"reason": error.messages[0]})
+            return self.back()
         except ProtectedError as error:
             in_use = "、".join(sorted({str(o) for o in error.protected_objects})[:5])
             messages.error(

@@ -1,0 +1,144 @@
+"""The review (审核) flow's domain actions (ARCHITECTURE rules 5 and 6).
+
+    draft ──submit──▶ submitted ──approve──▶ approved (locked)
+      ▲                 │  ▲  │
+      └────withdraw─────┘  │  └──reject (reason)──▶ rejected
+                           └──────submit (resubmit)────┘
+
+Who may act: submit and withdraw need the "change" permission on the object within the user's
+scope; approve and reject need the model's "review" permission within scope, and not on one's own
+submission. Every transition locks the row, records a ReviewEvent and shows in the to-do centre at
+once, which reads the review status itself (``lantian.core.todo``). Views and the API call these
+functions and ``is_locked``; nothing else changes a review status.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lantian.core.models import Reviewable, ReviewEvent, ReviewStatus
+from lantian.core.models.review import LOCKED_STATUSES, REVIEW_FIELDS
+from lantian.core.registry import registrations
+
+S = ReviewStatus
+
+
+class ReviewError(Exception):
+    """A transition that is not possible now: its message says why, for the user."""
+
+
+class ReviewNotAllowed(PermissionDenied):
+    """The user may not take this review action on this object."""
+
+
+# action → (statuses it starts from, status it leads to, permission action it needs)
+TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    "submit": (frozenset({S.DRAFT, S.REJECTED}), S.SUBMITTED, "change"),
+    "withdraw": (frozenset({S.SUBMITTED}), S.DRAFT, "change"),
+    "approve": (frozenset({S.SUBMITTED}), S.APPROVED, "review"),
+    "reject": (frozenset({S.SUBMITTED}), S.REJECTED, "review"),
+}
+
+
+def submit(obj: Reviewable, user) -> Reviewable:
+    """Send a draft, or a rejected object after fixing it, for review."""
+    return _transition(obj, user, "submit")
+
+
+def withdraw(obj: Reviewable, user) -> Reviewable:
+    """Take a submission back before it is reviewed, to change it."""
+    return _transition(obj, user, "withdraw")
+
+
+def approve(obj: Reviewable, reviewer) -> Reviewable:
+    """Approve a submission: the object is locked from then on."""
+    return _transition(obj, reviewer, "approve")
+
+
+def reject(obj: Reviewable, reviewer, reason: str) -> Reviewable:
+    """Send a submission back to its submitter with the reason, which is required."""
+    return _transition(obj, reviewer, "reject", reason)
+
+
+def is_locked(obj) -> bool:
+    """Whether ``obj`` may not be edited or deleted now: it is awaiting review or approved."""
+    return isinstance(obj, Reviewable) and obj.status in LOCKED_STATUSES
+
+
+def locked_q(model) -> Q | None:
+    """The rows of ``model`` that are locked, for code that writes in bulk; None if it has no review."""
+    return Q(status__in=LOCKED_STATUSES) if issubclass(model, Reviewable) else None
+
+
+def reviewable_models() -> list[type[Reviewable]]:
+    return [r.model for r in registrations() if issubclass(r.model, Reviewable)]
+
+
+def allowed_actions(obj: Reviewable, user) -> list[str]:
+    """The review actions ``user`` may take on ``obj`` now, in TRANSITIONS order (for buttons)."""
+    model = type(obj)
+    permitted = {}
+    actions = []
+    for action, (sources, _target, permission) in TRANSITIONS.items():
+        if obj.status not in sources:
+            continue
+        if permission == "review" and obj.submitted_by_id == user.pk:
+            continue
+        if permission not in permitted:
+            permitted[permission] = model.objects.restrict(user, permission).filter(pk=obj.pk).exists()
+        if permitted[permission]:
+            actions.append(action)
+    return actions
+
+
+def history(obj: Reviewable):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return ReviewEvent.objects.filter(content_type=content_type, object_id=obj.pk).select_related("actor")
+
+
+def _transition(obj: Reviewable, user, action: str, reason: str = "") -> Reviewable:
+    if not isinstance(obj, Reviewable):
+        raise TypeError(f"{type(obj).__name__} is not Reviewable")
+    sources, target, permission = TRANSITIONS[action]
+    reason = (reason or "").strip()
+    if action == "reject" and not reason:
+        raise ReviewError(_("Give the reason for the rejection: the submitter needs it to fix the record."))
+    model = type(obj)
+    with transaction.atomic():
+        attnames = [model._meta.get_field(name).attname for name in REVIEW_FIELDS]
+        stored = model._base_manager.select_for_update().filter(pk=obj.pk).values(*attnames).first()
+        if stored is None or not model.objects.restrict(user, permission).filter(pk=obj.pk).exists():
+            raise ReviewNotAllowed
+        for attname, value in stored.items():  # act on the row as it is now, not as it was read
+            setattr(obj, attname, value)
+        status = obj.status
+        if status not in sources:
+            raise ReviewError(_illegal(action) % {"object": obj, "status": S(status).label})
+        if permission == "review" and obj.submitted_by_id == user.pk:
+            raise ReviewError(_("You cannot review your own submission: another reviewer must."))
+        now = timezone.now()
+        if action == "submit":
+            obj.submitted_by, obj.submitted_at = user, now
+            obj.reviewed_by, obj.reviewed_at, obj.review_reason = None, None, ""
+        elif action in ("approve", "reject"):
+            obj.reviewed_by, obj.reviewed_at, obj.review_reason = user, now, reason
+        obj.status = target
+        obj.save(update_fields=list(REVIEW_FIELDS))
+        ReviewEvent.objects.create(
+            target=obj, from_status=status, to_status=target, actor=user, reason=reason
+        )
+    return obj
+
+
+def _illegal(action: str) -> str:
+    if action == "submit":
+        return _("%(object)s is %(status)s: only a draft or a rejected record can be submitted.")
+    if action == "withdraw":
+        return _("%(object)s is %(status)s: only a record awaiting review can be withdrawn.")
+    return _("%(object)s is %(status)s: only a record awaiting review can be approved or rejected.")
