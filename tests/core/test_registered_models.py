@@ -151,3 +151,34 @@ def test_list_query_count_does_not_grow_with_rows(tree, login, case):
         response = client.get(registration.url("list"))
     assert response.context["page_obj"].paginator.count >= 15
     assert len(many) <= len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if registration_for(c.model).importer], ids=by_id)
+def test_import_template_and_a_bad_file(tree, login, case):
+    """Every importable model: the template's headers are what the import reads back, an unknown
+    column and a file without rows are reported, and nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    registration = registration_for(case.model)
+    client = login(tree.admin)
+    template = client.get(registration.url("import_template"))
+    headers = xlsx_rows(template)[0]
+    assert headers and all(isinstance(h, str) and h for h in headers)
+    count = case.model.objects.count()
+
+    columns = [h.rstrip("*") for h in headers]
+
+    def upload(content: str):
+        file = SimpleUploadedFile("rows.csv", content.encode("utf-8"), content_type="text/csv")
+        response = client.post(registration.url("import"), {"file": file, "dry_run": ""})
+        assert response.status_code == 200
+        return response.context
+
+    unknown = upload(",".join([*columns, "不存在的列"]) + "\n" + ",".join(["x"] * (len(columns) + 1)) + "\n")
+    assert [e.column for e in unknown["result"].errors][:1] == ["不存在的列"]
+    empty = upload(",".join(columns) + "\n")
+    said = [*empty["form"].errors.get("file", [])] + [
+        e.message for e in getattr(empty.get("result"), "errors", [])
+    ]
+    assert said == ["文件中没有数据。"]
+    assert case.model.objects.count() == count

@@ -292,3 +292,16 @@ def test_the_api_refuses_a_locked_object_with_409(tree, login, approved, method)
     assert "锁定" in response.json()["detail"]
     approved.refresh_from_db()
     assert approved.title != "改"
+
+
+@pytest.mark.parametrize("delete", ["", "是"])
+def test_an_import_cannot_change_or_delete_a_locked_object(tree, approved, delete):
+    from lantian.core.excel.importing import import_sheet
+    from lantian.core.excel.reading import read_sheet
+
+    csv = f"organization,title,note,删除\n{tree.ent_a1.name},{approved.title},改过的备注,{delete}\n"
+    result = import_sheet(Filing, read_sheet("filings.csv", csv.encode()), user=tree.county_a_admin)
+    assert len(result.errors) == 1 and "锁定" in result.errors[0].message
+    assert (result.created, result.updated, result.deleted) == (0, 0, 0)
+    approved.refresh_from_db()
+    assert approved.note != "改过的备注"

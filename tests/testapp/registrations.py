@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from lantian.core.excel.spec import ImportField, ImportSpec
 from lantian.core.filtersets import SearchFilterSet, visible
 from lantian.core.forms import ScopedFormMixin
 from lantian.core.models import Organization
@@ -43,6 +44,10 @@ register(
     table=FilingTable,
     filterset=FilingFilterSet,
     form=FilingForm,
+    importer=ImportSpec(
+        fields=(ImportField("organization", lookup=("credit_code", "name")), "title", "note"),
+        keys=(("organization", "title"),),
+    ),
     detail_fields=("organization", "title", "note", "status", "submitted_by", "reviewed_by"),
 )
 

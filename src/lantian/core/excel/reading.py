@@ -43,7 +43,7 @@ def read_sheet(filename: str, content: bytes) -> Sheet:
     numbered = [
         (number, cells) for number, cells in enumerate(table, start=1) if any(_filled(c) for c in cells)
     ]
-    if not numbered:
+    if len(numbered) < 2:  # a header row alone imports nothing: say so rather than report success
         raise ReadError(_("The file has no rows."))
     (header_row, headers), rows = numbered[0], numbered[1:]
     while headers and not _filled(headers[-1]):
