@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django import forms
+
 from lantian.core.registry import registrations
 
 
@@ -46,3 +48,17 @@ def registered_cases() -> list[Case]:
     missing = [r.model.__name__ for r in registrations() if r.model not in _cases]
     assert not missing, f"registered models without a test case in tests/: {missing}"
     return [_cases[r.model] for r in registrations()]
+
+
+def sample_filter_value(field):
+    """A valid value for a filter's form field: the first option the user is offered, or plain text."""
+    if getattr(field, "queryset", None) is not None:
+        first = field.queryset.first()
+        return first.pk if first else ""
+    if isinstance(field, forms.NullBooleanField):
+        return "true"
+    if isinstance(field, forms.ChoiceField):
+        return next((value for value, _label in field.choices if value not in ("", None)), "")
+    if isinstance(field, forms.DateField):
+        return "2026-01-01"
+    return "甲"

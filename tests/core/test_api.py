@@ -23,8 +23,7 @@ from lantian.core.registry import registration_for
 from lantian.core.scope import permission_name
 from lantian.core.views.generic import filter_rows
 from tests.conftest import make_user
-from tests.core.test_registered_models import _sample_value
-from tests.generic import registered_cases
+from tests.generic import registered_cases, sample_filter_value
 
 pytestmark = pytest.mark.django_db
 CASES = [case for case in registered_cases() if registration_for(case.model).api]
@@ -154,7 +153,7 @@ def test_every_filter_selects_the_same_rows_as_the_list_page(tree, case):
     _rows, filterset = filter_rows(registration, member, QueryDict())
     for name, field in filterset.form.fields.items():
         query = QueryDict(mutable=True)
-        query[name] = _sample_value(field)
+        query[name] = sample_filter_value(field)
         page_rows, _filterset = filter_rows(registration, member, query)
         expected = list(registration.table(case.model).order(page_rows).values_list("pk", flat=True))
         assert ids(client.get(list_url(case.model), {**query.dict(), "page_size": 1000})) == expected, name

@@ -141,3 +141,21 @@ def test_a_failing_job_reports_its_error(tree):
 def broken_task(run, rows):
     run.progress(1, rows)
     run.fail(f"{rows} rows are wrong", ["row 1", "row 2"])
+
+
+def test_bulk_actions_never_return_to_another_site(tree, login):
+    client = login(tree.county_a_admin)
+    response = client.post(
+        reverse("core:organization_bulk_delete"),
+        {"pk": [tree.ent_b1.pk], "return_url": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("core:organization_list")
+    confirm = client.post(
+        reverse("core:organization_bulk_edit"), {"pk": [tree.ent_a1.pk], "return_url": "javascript:alert(1)"}
+    )
+    assert confirm.context["return_url"] == reverse("core:organization_list")
+    kept = client.post(
+        reverse("core:organization_bulk_edit"),
+        {"pk": [tree.ent_a1.pk], "return_url": "/core/organizations/?kind=enterprise"},
+    )
+    assert kept.context["return_url"] == "/core/organizations/?kind=enterprise"

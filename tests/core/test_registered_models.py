@@ -4,7 +4,6 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
@@ -13,7 +12,7 @@ import tests.core.cases  # noqa: F401 — registers the core models' cases
 from lantian.core.registry import OBJECT_ACTIONS, registration_for
 from lantian.core.scope import permission_name
 from tests.conftest import make_user
-from tests.generic import registered_cases
+from tests.generic import registered_cases, sample_filter_value
 
 pytestmark = pytest.mark.django_db
 CASES = registered_cases()
@@ -92,24 +91,10 @@ def test_every_filter_answers(tree, login, case):
     ).form
     client = login(member)
     for name, field in form.fields.items():
-        value = _sample_value(field)
+        value = sample_filter_value(field)
         response = client.get(registration.url("list"), {name: value})
         assert response.status_code == 200, name
         assert not response.context["filterset"].errors, (name, value, response.context["filterset"].errors)
-
-
-def _sample_value(field):
-    """A valid value for a filter's form field: the first option the user is offered, or plain text."""
-    if getattr(field, "queryset", None) is not None:
-        first = field.queryset.first()
-        return first.pk if first else ""
-    if isinstance(field, forms.NullBooleanField):
-        return "true"
-    if isinstance(field, forms.ChoiceField):
-        return next((value for value, _label in field.choices if value not in ("", None)), "")
-    if isinstance(field, forms.DateField):
-        return "2026-01-01"
-    return "甲"
 
 
 @pytest.mark.parametrize("case", CASES, ids=by_id)

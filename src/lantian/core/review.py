@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantian.core.models import Reviewable, ReviewEvent, ReviewStatus
+from lantian.core.models import Locked, Reviewable, ReviewEvent, ReviewStatus
 from lantian.core.models.review import LOCKED_STATUSES, REVIEW_FIELDS
 from lantian.core.registry import registrations
 
@@ -67,6 +67,11 @@ def reject(obj: Reviewable, reviewer, reason: str) -> Reviewable:
 def is_locked(obj) -> bool:
     """Whether ``obj`` may not be edited or deleted now: it is awaiting review or approved."""
     return isinstance(obj, Reviewable) and obj.status in LOCKED_STATUSES
+
+
+def locked_reason(obj) -> str | None:
+    """Why ``obj`` may not be edited or deleted now (for pages, the API and imports), or None."""
+    return Locked(obj, obj.status).messages[0] if is_locked(obj) else None
 
 
 def locked_q(model) -> Q | None:

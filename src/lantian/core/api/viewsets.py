@@ -33,9 +33,8 @@ from rest_framework.settings import api_settings
 from lantian.core.api.permissions import RegisteredModelPermission, method_action
 from lantian.core.api.schema import RegisteredAutoSchema
 from lantian.core.api.serializers import serializer_for
-from lantian.core.models.review import Locked
 from lantian.core.registry import Registration
-from lantian.core.review import is_locked
+from lantian.core.review import locked_reason
 from lantian.core.views.generic import ObjectListView, OutOfScope
 
 
@@ -249,6 +248,7 @@ def viewset_for(registration: Registration) -> type[RegisteredViewSet]:
 
 def refuse_locked(obj):
     """An object under review or approved is read-only: 409 with the reason, as the pages say it."""
-    if is_locked(obj):
-        raise Conflict(Locked(obj, obj.status).messages[0])
+    reason = locked_reason(obj)
+    if reason:
+        raise Conflict(reason)
     return obj

@@ -37,9 +37,9 @@ from django.utils.translation import ngettext
 from lantian.core.excel.reading import ReadError, Sheet, read_sheet
 from lantian.core.excel.report import RowError, marked_workbook
 from lantian.core.excel.spec import DELETE_COLUMN, CellError, normalize_header
-from lantian.core.models import Locked, User
+from lantian.core.models import User
 from lantian.core.registry import registration_for
-from lantian.core.review import is_locked
+from lantian.core.review import locked_reason
 from lantian.core.scope import permission_name, scope_for
 
 CHUNK = 900  # values per IN (...) query: below SQLite's 999 parameters
@@ -454,8 +454,8 @@ class Importer:
             return
         row.obj = row.before = existing
         row.action = "delete"
-        if is_locked(existing):
-            row.add_error(None, locked_message(existing))
+        if reason := locked_reason(existing):
+            row.add_error(None, reason)
         elif not self.may("delete"):
             row.add_error(None, self.forbidden("delete"))
         elif not self.covers(existing, "delete"):
@@ -524,8 +524,8 @@ class Importer:
             return
         if any(n in row.errors for n in self.related):
             return  # where the row belongs is unknown until its relations are right
-        if row.before is not None and is_locked(row.before):
-            row.add_error(None, locked_message(row.before))  # bulk writes bypass the model's own check
+        if row.before is not None and (reason := locked_reason(row.before)):
+            row.add_error(None, reason)  # bulk writes bypass the model's own check
         elif row.before is not None and not self.covers(row.before, "change"):
             row.add_error(None, _("You may not change this row: it is outside your scope."))
         elif not self.covers(row.obj, row.action):
@@ -844,10 +844,6 @@ class WriteRefused(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__(errors)
         self.errors = errors
-
-
-def locked_message(obj) -> str:
-    return Locked(obj, obj.status).messages[0]
 
 
 def identity(obj):

@@ -12,17 +12,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from lantian.core.models import Locked, TablePreference
-from lantian.core.review import is_locked
+from lantian.core.review import is_locked, locked_reason
 from lantian.core.scope import permission_name
 from lantian.core.views.drafts import DraftMixin
 
@@ -134,8 +136,6 @@ class ObjectListView(ObjectView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context_data(**kwargs)
         queryset = self.get_queryset()
         paginator = Paginator(queryset, self.paginate_by)
@@ -275,7 +275,7 @@ class ObjectEditView(DraftMixin, ObjectView):
 
 
 def refuse_locked(request, obj) -> HttpResponseRedirect:
-    messages.error(request, Locked(obj, obj.status).message)
+    messages.error(request, locked_reason(obj))
     return HttpResponseRedirect(obj.get_absolute_url())
 
 
@@ -314,8 +314,20 @@ class BulkView(ObjectView):
         pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
         return self.restricted().filter(pk__in=pks)
 
+    def return_url(self) -> str:
+        """The list page the rows were ticked on (its filters kept); never another site."""
+        target = self.request.POST.get("return_url", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return self.registration.url("list")
+
     def back(self):
-        return HttpResponseRedirect(self.request.POST.get("return_url") or self.registration.url("list"))
+        return HttpResponseRedirect(self.return_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["return_url"] = self.return_url()
+        return context
 
 
 class BulkDeleteView(BulkView):
