@@ -45,6 +45,7 @@ def add_cases(*cases: Case) -> None:
 
 
 def registered_cases() -> list[Case]:
+    _import_module_cases()
     missing = [r.model.__name__ for r in registrations() if r.model not in _cases]
     assert not missing, f"registered models without a test case in tests/: {missing}"
     return [_cases[r.model] for r in registrations()]
@@ -62,3 +63,13 @@ def sample_filter_value(field):
     if isinstance(field, forms.DateField):
         return "2026-01-01"
     return "甲"
+
+
+def _import_module_cases() -> None:
+    """Import ``tests/<app label>/cases.py`` of every app that registers models: each adds its cases."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for label in sorted({r.model._meta.app_label for r in registrations()}):
+        if find_spec(f"tests.{label}") and find_spec(f"tests.{label}.cases"):
+            import_module(f"tests.{label}.cases")

@@ -13,5 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("core/", include("lantian.core.urls")),
+    path("hj212/", include("lantian.hj212.urls")),
+    path("ldar/", include("lantian.ldar.urls")),
+    path("agencies/", include("lantian.agencies.urls")),
+    path("knowledge/", include("lantian.knowledge.urls")),
     path("api/", include("lantian.core.api.urls")),
 ]

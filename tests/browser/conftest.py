@@ -18,6 +18,28 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """Serve the live server from one thread when the test database is in-memory SQLite.
+
+    pytest-django hands the server thread the test's own SQLite connection, and the default
+    threaded server would run the page's parallel requests (images, scripts) on that one
+    connection at once: "cannot start a transaction within a transaction" while a session is
+    saved. The plain server answers them one after another (and closes each connection).
+    """
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SingleThreadedServer(WSGIServer):
+        # Requests are served in the server thread, which already uses the shared connection.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        LiveServerThread.server_class = SingleThreadedServer
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -43,6 +65,11 @@ def page(browser):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    # The console says "Failed to load resource" without the address: name it.
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and errors.append(f"{response.status} {response.url}"),
+    )
     page.js_errors = errors
     yield page
     context.close()

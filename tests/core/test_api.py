@@ -15,7 +15,6 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-import tests.core.cases  # noqa: F401 — registers the core models' cases
 from lantian.core import api
 from lantian.core.api.permissions import VIEWSET_ACTIONS
 from lantian.core.models import AccessEvent, Organization, Role, User

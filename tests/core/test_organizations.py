@@ -1,5 +1,6 @@
 """The organisation tree, administrative divisions and the credit-code check on organisations."""
 
+import datetime
 import io
 
 import pytest
@@ -80,3 +81,44 @@ def test_load_divisions_is_idempotent_and_repairs_a_changed_name():
     count = Division.objects.count()
     call_command("load_divisions", stdout=io.StringIO())
     assert Division.objects.count() == count
+
+
+# --- link rules contributed by modules (lantian.core.links) ---
+
+
+@pytest.fixture
+def refuse_the_vendor():
+    from django.core.exceptions import ValidationError
+
+    from lantian.core import links
+
+    calls = []
+
+    def rule(link):
+        calls.append((link.provider_id, link.client_id))
+        if link.provider.kind == "vendor":
+            raise ValidationError({"client": "运维单位暂停接单"})
+
+    links.register_link_rule(rule)
+    links.register_link_rule(rule)  # idempotent
+    yield calls
+    links.unregister_link_rule(rule)
+
+
+def test_a_registered_link_rule_refuses_new_links(tree, refuse_the_vendor):
+    from lantian.core.models import OrganizationLink
+
+    with pytest.raises(ValidationError) as raised:
+        OrganizationLink(provider=tree.vendor, client=tree.ent_a2).full_clean()
+    assert raised.value.message_dict["client"] == ["运维单位暂停接单"]
+    assert refuse_the_vendor == [(tree.vendor.pk, tree.ent_a2.pk)]
+
+
+def test_link_rules_judge_new_relations_not_other_edits(tree, refuse_the_vendor):
+    link = tree.ent_b1.provider_links.get(provider=tree.vendor)
+    link.since = datetime.date(2024, 1, 1)
+    link.full_clean()  # the same provider and client: the rules are not asked
+    assert refuse_the_vendor == []
+    link.client = tree.ent_a2
+    with pytest.raises(ValidationError):
+        link.full_clean()

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
-import tests.core.cases  # noqa: F401 — registers the core models' cases
 from lantian.core.registry import OBJECT_ACTIONS, registration_for
 from lantian.core.scope import permission_name
 from tests.conftest import make_user

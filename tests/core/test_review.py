@@ -305,3 +305,57 @@ def test_an_import_cannot_change_or_delete_a_locked_object(tree, approved, delet
     assert (result.created, result.updated, result.deleted) == (0, 0, 0)
     approved.refresh_from_db()
     assert approved.note != "改过的备注"
+
+
+# --- hooks of the reviewable model, reopening, parts of a record ---
+
+
+def test_a_model_may_refuse_a_transition_with_its_reasons(tree, filing, monkeypatch):
+    monkeypatch.setattr(
+        Filing, "review_problems", lambda self, action: ["缺少附件。"] if action == "submit" else []
+    )
+    with pytest.raises(review.ReviewError, match="缺少附件"):
+        review.submit(filing, tree.ent_a1_admin)
+    filing.refresh_from_db()
+    assert filing.status == S.DRAFT and not ReviewEvent.objects.exists()
+
+
+def test_a_model_acts_on_its_transitions_inside_them(tree, filing, monkeypatch):
+    seen = []
+    monkeypatch.setattr(
+        Filing, "after_review", lambda self, action, user, reason: seen.append((action, self.status))
+    )
+    review.submit(filing, tree.ent_a1_admin)
+    review.approve(filing, tree.county_a_admin)
+    assert seen == [("submit", S.SUBMITTED), ("approve", S.APPROVED)]
+
+
+def test_only_a_reopenable_model_is_reopened(tree, approved):
+    with pytest.raises(review.ReviewError):
+        review.reopen(approved, tree.ent_a1_admin, "变更")
+    assert not review.may_reopen(approved, tree.ent_a1_admin)
+
+
+def test_reopening_needs_a_reason_and_the_change_right_and_is_recorded(tree, approved, monkeypatch):
+    monkeypatch.setattr(Filing, "reopenable", True)
+    assert review.may_reopen(approved, tree.ent_a1_admin) and not review.may_reopen(
+        approved, tree.ent_a2_admin
+    )
+    with pytest.raises(review.ReviewError):
+        review.reopen(approved, tree.ent_a1_admin, "  ")
+    with pytest.raises(review.ReviewNotAllowed):
+        review.reopen(approved, tree.ent_a2_admin, "变更")
+    review.reopen(approved, tree.ent_a1_admin, "排污许可证变更")
+    approved.refresh_from_db()
+    assert approved.status == S.DRAFT and not review.is_locked(approved)
+    assert events(approved)[-1] == ("approved", "draft", "ent_a1", "排污许可证变更")
+    with pytest.raises(review.ReviewError):
+        review.reopen(approved, tree.ent_a1_admin, "again")  # only an approved record
+    assert "reopen" not in review.TRANSITIONS  # not a button of the generic review card
+
+
+def test_a_model_without_review_parent_is_never_locked(tree):
+    from lantian.core.models.review import review_parent_of
+
+    assert review_parent_of(tree.ent_a1) is None
+    assert not review.is_locked(tree.ent_a1) and review.locked_reason(tree.ent_a1) is None

@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from lantian.hj212 import EncodeError, HJ212Error, StreamFramer, Version, decode, encode, make_flag
 from lantian.hj212.codec import MAX_SEGMENT, _decode_canonical, _decode_general, encode_segment
+from lantian.hj212.cp import NUMERIC_KINDS
 from lantian.hj212.cp_checks import MAX_CP
 from lantian.hj212.errors import Report
+from lantian.hj212.replies import data_answer, data_answer_frame
 
 from .frames import APPENDIX_1011, APPENDIX_1062, air_frame
 from .strategies import garbage, packets
@@ -132,3 +134,22 @@ def test_framer_yields_the_same_frames_under_any_chunking(items, data):
 
 def _squeeze(data: bytes) -> bytes:
     return bytes(byte for byte in data if byte not in b" \t\r\n\x00")
+
+
+@given(packets())
+def test_measurements_read_from_the_text_agree_with_the_parsed_values(packet):
+    """CP.measurements() reads the text with a regular expression (it is on the gateway's hot path);
+    it must say what the parsed per-code view says."""
+    cp = packet.cp
+    expected = [
+        (code, kind, raw, suffixes.get("Flag"))
+        for code, suffixes in cp.values.items()
+        for kind, raw in suffixes.items()
+        if kind in NUMERIC_KINDS
+    ]
+    assert [(m.code, m.kind, m.raw, m.flag) for m in cp.measurements()] == expected
+
+
+@given(packets())
+def test_the_fast_9014_frame_is_the_encoded_data_answer(packet):
+    assert data_answer_frame(packet) == encode(data_answer(packet), strict=False)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from lantian.core.models import Division, Organization, OrganizationLink, Role, User
 from lantian.core.standards import credit_code_check_digit
@@ -124,3 +126,17 @@ def build_demo() -> list[tuple[str, str, str]]:
             user.roles.set([role])
         accounts.append((username, role.name, orgs[org_key].name))
     return accounts
+
+
+def build_module_demos() -> list[str]:
+    """Run ``build_demo()`` of every installed Lantian module that has a ``demo`` module, after the
+    core demo city exists; each returns lines that summarise what it loaded. Each is idempotent."""
+    from importlib import import_module
+
+    summary = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("lantian.") or config.label == "core":
+            continue
+        if module_has_submodule(config.module, "demo"):
+            summary.extend(import_module(f"{config.name}.demo").build_demo())
+    return summary

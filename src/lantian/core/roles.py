@@ -15,6 +15,32 @@ def load_role_specs(path: Path = BUILTIN_ROLES_FILE) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["roles"]
 
 
+def module_role_files() -> list[Path]:
+    """``data/roles.json`` of every installed Lantian module other than core, in app order."""
+    files = []
+    for config in global_apps.get_app_configs():
+        path = Path(config.path) / "data" / "roles.json"
+        if config.name.startswith("lantian.") and config.label != "core" and path.exists():
+            files.append(path)
+    return files
+
+
+def merged_role_specs() -> list[dict]:
+    """The core roles, extended by the modules: an entry whose code is already declared adds its
+    permissions (and organisation kinds) to that role; a new code declares a module's own role."""
+    specs = {spec["code"]: dict(spec) for spec in load_role_specs()}
+    for path in module_role_files():
+        for spec in load_role_specs(path):
+            known = specs.get(spec["code"])
+            if known is None:
+                specs[spec["code"]] = dict(spec)
+                continue
+            known["permissions"] = known["permissions"] + spec.get("permissions", [])
+            kinds = known.get("org_kinds", [])
+            known["org_kinds"] = kinds + [kind for kind in spec.get("org_kinds", []) if kind not in kinds]
+    return list(specs.values())
+
+
 def resolve_permissions(patterns: list[str], permissions) -> list:
     """The permissions whose ``app_label.codename`` matches any of ``patterns``."""
     return [
@@ -31,7 +57,7 @@ def sync_builtin_roles(specs: list[dict] | None = None) -> None:
     from lantian.core.models import Role
 
     every_permission = list(Permission.objects.select_related("content_type"))
-    for spec in specs if specs is not None else load_role_specs():
+    for spec in specs if specs is not None else merged_role_specs():
         role, _ = Role.objects.update_or_create(
             code=spec["code"],
             defaults={
@@ -78,7 +104,10 @@ def create_registered_permissions() -> None:
 
 
 def assignable_roles(user):
-    """Roles ``user`` may give to others: never more than they hold themselves."""
+    """Roles ``user`` may give to others: those whose permissions they hold themselves, and the
+    built-in roles whose data file names one of the user's roles in ``granted_by`` (a bureau
+    administrator creates the accounts of enterprises and agencies without holding what modules let
+    those roles do in their own organisation)."""
     from lantian.core.models import Role
     from lantian.core.scope import scope_for
 
@@ -86,9 +115,12 @@ def assignable_roles(user):
     if scope_for(user).everything:
         return roles
     held = user.get_all_permissions()
+    own_codes = set(user.roles.values_list("code", flat=True))
+    granted_by = {spec["code"]: set(spec.get("granted_by", ())) for spec in merged_role_specs()}
     grantable = [
         role.pk
         for role in roles.filter(sees_everything=False).prefetch_related("permissions__content_type")
-        if {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all()} <= held
+        if (role.builtin and granted_by.get(role.code, set()) & own_codes)
+        or {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all()} <= held
     ]
     return roles.filter(pk__in=grantable)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantian.core import registry
+from lantian.core import help, registry
 from lantian.core.models import User
 from lantian.core.views import accounts, api_tokens, attachments, changelog, drafts, jobs, review, todo
 
@@ -54,4 +54,7 @@ urlpatterns = [
     path("todo/", todo.TodoView.as_view(), name="todo"),
     path("drafts/", drafts.DraftListView.as_view(), name="draft_list"),
     path("drafts/<int:pk>/delete/", drafts.DraftDeleteView.as_view(), name="draft_delete"),
+    path("help/", help.HelpView.as_view(), name="help"),
+    path("help/img/<str:name>", help.HelpImageView.as_view(), name="help_image"),
+    path("help/<str:slug>/", help.HelpPageView.as_view(), name="help_page"),
 ]

@@ -6,7 +6,8 @@ Public surface, relied on by the gateway, the simulator and the tests::
     decode(frame, *, strict=True, keys=None) -> Packet      raises HJ212Error
     encode(packet, *, key=None, strict=True) -> bytes
     Packet, CP, Version, StreamFramer, Reassembler, split_packet
-    request_answer (9011), execution_result (9012), notification_answer (9013), data_answer (9014)
+    request_answer (9011), execution_result (9012), notification_answer (9013), data_answer (9014),
+    data_answer_frame (the 9014 frame, fast)
     get_time / set_time (1011/1012), get/set_rtd_interval (1061/1062),
     get/set_min_interval (1063/1064), set_password (1072)
 
@@ -25,6 +26,7 @@ from .replies import (
     Target,
     command,
     data_answer,
+    data_answer_frame,
     execution_result,
     get_min_interval,
     get_rtd_interval,
@@ -62,6 +64,7 @@ __all__ = [
     "crc16_hex",
     "crc16_reference",
     "data_answer",
+    "data_answer_frame",
     "decode",
     "decrypt_cp",
     "encode",

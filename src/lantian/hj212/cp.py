@@ -26,6 +26,7 @@ Group = tuple[Item, ...]
 # Zs… variants are the values converted to the reference oxygen content, 折算值).
 NUMERIC_KINDS = frozenset({"Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax", "ZsCou"})
 _DELIMITERS = frozenset(";,=&")
+_CODE_ITEM = re.compile(r"(?:^|[;,])([^;,=-]*)-([^;,=]*)=([^;,]*)")  # code-suffix=value in canonical text
 _WHITESPACE = " \t\r\n"
 
 
@@ -240,10 +241,15 @@ class CP:
         return self._flat_items().get(key, default)
 
     def measurements(self) -> list[Measurement]:
-        """The numeric values (Rtd, Avg, Min, Max, Cou and their Zs variants) with their flags."""
+        """The numeric values (Rtd, Avg, Min, Max, Cou and their Zs variants) with their flags: for
+        each code the first value of each kind, as ``values`` has them. Read from the text with one
+        regular expression, because the gateway does this for every packet it stores."""
+        values: dict[str, dict[str, str]] = {}
+        for code, suffix, raw in _CODE_ITEM.findall(self.text):
+            values.setdefault(code, {}).setdefault(suffix, raw)
         return [
             Measurement(code, kind, _number(raw), suffixes.get("Flag"), raw)
-            for code, suffixes in self.values.items()
+            for code, suffixes in values.items()
             for kind, raw in suffixes.items()
             if kind in NUMERIC_KINDS
         ]
@@ -303,11 +309,14 @@ def _split_canonical(text: str) -> tuple[Group, ...]:
     return tuple(groups)
 
 
+# A measurement value: a plain decimal number, optionally with an exponent (not "nan", "1_000").
+_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
 def _number(raw: str) -> float | None:
-    try:
-        number = float(raw)
-    except ValueError:
+    if not _NUMBER.fullmatch(raw):
         return None
+    number = float(raw)
     return number if math.isfinite(number) else None
 
 

@@ -62,7 +62,7 @@ class Reassembler:
                 f"inconsistent PNUM {packet.pnum} / PNO {packet.pno}", field="PNO", qn_rtn=QN_RTN_FLAG
             )
         now = self._clock() if now is None else now
-        key = _message_key(packet)
+        key = message_key(packet)
         partial = self._pending.get(key)
         if partial is None:
             partial = self._pending[key] = Partial(key, packet.pnum, now)
@@ -85,7 +85,7 @@ class Reassembler:
         return expired
 
 
-def _message_key(packet: Packet) -> MessageKey:
+def message_key(packet: Packet) -> MessageKey:
     # HJ/T 212-2005 parts may lack QN; their DataTime tells messages of one device apart.
     return (packet.mn, packet.st, packet.cn, packet.qn or packet.cp.get("DataTime"), packet.pnum)
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from .codec import encode
 from .cp import CP, format_timestamp
+from .crc import crc16
 from .packet import Packet, Version, make_flag, new_qn
 
 SYSTEM_INTERACTION_ST = "91"  # HJ 212-2017 系统编码表: 91 系统交互
@@ -69,6 +71,26 @@ def notification_answer(request: Packet) -> Packet:
 def data_answer(request: Packet) -> Packet:
     """9014: a data packet was received (and stored) — sent when the packet's A bit asks for it."""
     return _answer(request, CN_DATA_ANSWER, CP())
+
+
+def data_answer_frame(request: Packet) -> bytes:
+    """``encode(data_answer(request), strict=False)``, written directly for the usual HJ 212-2017/2025
+    request: a gateway answers every data packet, and this halves the cost of doing so."""
+    version = request.version
+    if (
+        request.qn is None
+        or request.pw is None
+        or request.mn is None
+        or request.qn_in_cp
+        or version not in (Version.HJ212_2017, Version.HJ212_2025)
+        or request.encoding != "utf-8"
+    ):
+        return encode(data_answer(request), strict=False)
+    segment = (
+        f"QN={request.qn};ST={SYSTEM_INTERACTION_ST};CN={CN_DATA_ANSWER};PW={request.pw};"
+        f"MN={request.mn};Flag={make_flag(version)};CP=&&&&"
+    ).encode()
+    return b"##%04d%s%04X\r\n" % (len(segment), segment, crc16(segment))
 
 
 # ------------------------------------------------------------------------------------------------

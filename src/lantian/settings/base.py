@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "lantian.core",
+    "lantian.hj212",
+    "lantian.ldar",
+    "lantian.agencies",
+    "lantian.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -140,13 +144,19 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.draft",  # a user's unfinished forms, not a record
     "core.reviewevent",  # itself the review history
     "authtoken",  # API tokens are secrets
+    # HJ 212 readings arrive by the thousand per second; they are data, not users' edits.
+    "hj212.rawpacket",
+    "hj212.measurement",
+    "hj212.rejectedpacket",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "core.user", "m2m_fields": ["roles"], "exclude_fields": ["last_login"]},
     {"model": "core.role", "m2m_fields": ["permissions"]},
     {"model": "core.organization", "exclude_fields": ["path", "depth"]},
+    {"model": "hj212.device", "exclude_fields": ["last_seen_at", "last_cn", "last_peer"]},
 )
-AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+AUDITLOG_MASK_TRACKING_FIELDS = ("password", "sm4_key")
+AUDITLOG_MASK_CALLABLE = "lantian.core.masking.mask_secret"
 AUDITLOG_CID_HEADER = "x-request-id"
 AUDITLOG_STORE_JSON_CHANGES = True
 

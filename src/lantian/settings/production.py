@@ -46,7 +46,9 @@ DATABASES = {
     "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
 }
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")},
+    # Latest device values, written by the HJ 212 gateways (lantian.hj212.storage).
+    "realtime": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")},
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_ALWAYS_EAGER = False

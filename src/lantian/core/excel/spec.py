@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,55 @@ class ImportField:
     secret: bool = False  # never repeated in a report (passwords)
     extra: bool = False
     kind: str | None = None  # the cell type of an extra column (default text), e.g. "boolean"
+    # The text of an empty cell or of an absent column, from the importer (its user): e.g. the
+    # importing user's own organisation. A column with a default is not required.
+    default: Callable[[Importer], str | None] | None = None
+    # More headers the column is recognised by, as the files people keep name it (e.g. 设备位号 for an
+    # equipment code), and more words a choice cell may hold (e.g. {"轻液": "light_liquid"}).
+    aliases: tuple[str, ...] = ()
+    synonyms: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ChainLevel:
+    """One level of a ``ParentChain``: a model whose rows are found by a code unique within the level
+    above, named by a code column (and a name column, used to create it and to check it)."""
+
+    model: str  # "app_label.Model"
+    parent: str  # this level's foreign key to the level above (for the first level: to the chain's root)
+    code: ImportField  # the column of the code (an extra column)
+    name: ImportField | None = None  # the column of the name (an extra column)
+    field: str | None = None  # the imported model's foreign key that receives this level, if any
+    code_field: str = "code"  # the level model's field matched against the code
+    name_field: str = "name"  # the level model's field filled from the name column
+    required: bool = True  # False: an empty code ends the chain there (e.g. an optional area)
+
+    def level_model(self) -> type[models.Model]:
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+
+@dataclass(frozen=True)
+class ParentChain:
+    """Parents named by a chain of codes in each row, e.g. unit code → area code → equipment code →
+    group code, each code unique within the level above, the first within ``root`` (a relation column
+    of the imported model, e.g. the enterprise).
+
+    Each row's chain is resolved among the stored rows the user may see and the rows created further
+    up the file. A level that does not exist is reported in its code column, or, when the user asks
+    for it (``Importer(create_parents=True)``), created with the name in its name column, validated
+    like any row (``full_clean``), checked against the user's permission and scope, and written in
+    bulk before the imported rows. A name that differs from the stored (or first-given) one is an
+    error: a wrong code must not silently attach rows to the wrong parent.
+    """
+
+    root: str
+    levels: tuple[ChainLevel, ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(level.field for level in self.levels if level.field)
 
 
 @dataclass
@@ -65,16 +114,29 @@ class ImportSpec:
 
     fields: tuple[ImportField | str, ...]
     keys: tuple[tuple[str, ...], ...]  # natural keys, in order: the first that matches a stored row wins
-    deletable: bool = True  # offer the "delete" column
+    deletable: bool = True  # offer the "delete" column and the "delete the rows listed" mode
+    chain: ParentChain | None = None  # parents named by a chain of codes (see ParentChain)
 
     def columns(self, model: type[models.Model]) -> list[Column]:
         columns = [
             Column(model, field if isinstance(field, ImportField) else ImportField(field))
             for field in self.fields
         ]
+        if self.chain is not None:
+            chained = []
+            for level in self.chain.levels:
+                chained.append(Column(model, replace(level.code, extra=True, required=level.required)))
+                if level.name is not None:
+                    chained.append(Column(model, replace(level.name, extra=True, required=False)))
+            at = next((i + 1 for i, c in enumerate(columns) if c.name == self.chain.root), 0)
+            columns[at:at] = chained
         by_name = {column.name: column for column in columns}
+        chained_fields = set(self.chain.fields) if self.chain is not None else set()
         for key in self.keys:
-            if not set(key) <= by_name.keys() or all(by_name[name].is_relation for name in key):
+            plain = [
+                n for n in key if n not in chained_fields and n in by_name and not by_name[n].is_relation
+            ]
+            if not set(key) <= by_name.keys() | chained_fields or not plain:
                 raise ValueError(f"{model.__name__}: key {key} needs its columns and one plain field")
         if self.deletable:
             delete = ImportField(
@@ -145,6 +207,7 @@ class Column:
         if self.kind in ("relation", "multiple") and not spec.lookup:
             raise ValueError(f"{model.__name__}.{spec.name}: a relation column needs its lookup fields")
         self._choices = self._choice_words() if self.kind == "choice" else {}
+        self._parser = getattr(self, f"_parse_{self.kind}")
 
     @property
     def is_relation(self) -> bool:
@@ -152,6 +215,12 @@ class Column:
 
     @property
     def required(self) -> bool:
+        """Whether the file must fill this column for new rows (a column with a default need not)."""
+        return self.spec.default is None and self.value_required
+
+    @property
+    def value_required(self) -> bool:
+        """Whether a row must have a value here, from its cell or the column's default."""
         if self.spec.required is not None:
             return self.spec.required
         field = self.field
@@ -166,7 +235,7 @@ class Column:
 
     def header_aliases(self) -> set[str]:
         """Every header this column is recognised by: its label in each language, and its field name."""
-        names = {self.name}
+        names = {self.name, *self.spec.aliases}
         for language in LANGUAGES:
             with translation.override(language):
                 names.add(str(self.label()))
@@ -182,6 +251,8 @@ class Column:
                 with translation.override(language):
                     words[str(label).strip().lower()] = value
             words[str(value).lower()] = value
+        for word, value in (self.spec.synonyms or {}).items():
+            words[str(word).strip().lower()] = value
         return words
 
     def parse(self, cell):
@@ -191,7 +262,7 @@ class Column:
         """
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             return [] if self.kind == "multiple" else None
-        return getattr(self, f"_parse_{self.kind}")(cell)
+        return self._parser(cell)
 
     def _parse_text(self, cell):
         text = as_text(cell)
@@ -276,6 +347,8 @@ class Column:
 
 def as_text(cell) -> str:
     """A cell as text: whole numbers without ".0" (phone numbers and codes typed as numbers)."""
+    if type(cell) is str:
+        return cell.strip()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     if isinstance(cell, datetime.datetime):

@@ -135,6 +135,8 @@ def describe(column: Column) -> str:
 def write_guide(sheet, registration, columns: list[Column], allowed: dict) -> None:
     model, spec = registration.model, registration.importer
     names = {column.name: column.header for column in columns}
+    if spec.chain is not None:  # a field the parent chain fills is named by its code column
+        names.update({level.field: names[level.code.name] for level in spec.chain.levels if level.field})
     keys = _(", or ").join("+".join(names[n] for n in key) for key in spec.keys)
     rules = [
         _(
@@ -161,6 +163,17 @@ def write_guide(sheet, registration, columns: list[Column], allowed: dict) -> No
             "marks each bad cell. Tick the dry run to check without writing."
         ),
     ]
+    if spec.chain is not None:
+        levels = [level.level_model()._meta.verbose_name for level in spec.chain.levels]
+        rules.append(
+            _(
+                "Each row names its parents (%(levels)s) by their codes, each code unique within the level "
+                "above; the names are checked against the stored ones. Parents that do not exist yet are "
+                "reported as errors, or created from the codes and names in the file if you choose so when "
+                "importing."
+            )
+            % {"levels": " → ".join(str(v) for v in levels)}
+        )
     if spec.deletable:
         rules.append(
             _("Put %(yes)s in the column %(column)s to delete the stored row the key finds.")
@@ -180,11 +193,11 @@ def write_guide(sheet, registration, columns: list[Column], allowed: dict) -> No
     sheet.append([_("Column"), _("Required"), _("Content"), _("Allowed values"), _("Example")])
     for cell in sheet[header_row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    key_names = {name for key in spec.keys for name in key}
+    key_names = {names.get(name) for key in spec.keys for name in key}
     for column in columns:
         required = _("Yes") if column.required else _("No")
         content = describe(column)
-        if column.name in key_names:
+        if column.header in key_names:
             content = "。".join([content, _("Part of the key that finds a stored row.")])
         values = "、".join(allowed[column.name][:30]) + ("…" if len(allowed[column.name]) > 30 else "")
         sheet.append([column.header, required, content, values, example_value(column)])

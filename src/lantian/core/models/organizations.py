@@ -219,3 +219,16 @@ class OrganizationLink(models.Model):
             )
         if self.provider_id and self.provider_id == self.client_id:
             raise ValidationError({"client": _("An organization cannot serve itself.")})
+        if self.provider_id and self.client_id and self.is_new_relation():
+            from lantian.core.links import link_errors
+
+            errors = link_errors(self)
+            if errors:
+                raise ValidationError(errors)
+
+    def is_new_relation(self) -> bool:
+        """Whether saving would make a new relation: a new link, or another provider or client."""
+        if self.pk is None:
+            return True
+        stored = OrganizationLink._base_manager.filter(pk=self.pk).values_list("provider_id", "client_id")
+        return stored.first() != (self.provider_id, self.client_id)

@@ -3,6 +3,12 @@
 The transitions themselves are the domain actions of ``lantian.core.review``; a model only mixes
 in ``Reviewable``. Its review fields are not editable: an ordinary save keeps them as they are in
 the database and is refused while the object is under review or approved.
+
+A record reviewed as a whole often has rows of its own in other models (a testing agency's filing
+and its staff, instruments, documents). Such a model mixes in ``ReviewedPart`` and names the
+record in ``review_parent`` (a lookup path such as ``"filing"``): its rows are then locked whenever
+their record is, at the model (save, delete, validation) and in every view, the API and the import,
+which all ask ``lantian.core.review.is_locked`` / ``locked_reason``.
 """
 
 from django.conf import settings
@@ -27,15 +33,26 @@ REVIEW_FIELDS = ("status", "submitted_by", "submitted_at", "reviewed_by", "revie
 
 
 class Locked(ValidationError):
-    """An edit or deletion of an object under review or approved. A ValidationError, so that forms
-    and bulk edits show it as an error; the API checks ``lantian.core.review.is_locked`` first."""
+    """An edit or deletion of an object under review or approved, or of a part of such a record
+    (``parent``). A ValidationError, so that forms and bulk edits show it as an error; the API checks
+    ``lantian.core.review.is_locked`` first."""
 
-    def __init__(self, obj, status: str):
-        if status == ReviewStatus.APPROVED:
+    def __init__(self, obj, status: str, parent=None):
+        if parent is not None and status == ReviewStatus.APPROVED:
+            message = gettext(
+                "%(object)s is part of %(parent)s, which has been approved and is locked: "
+                "it can no longer be changed."
+            )
+        elif parent is not None:
+            message = gettext(
+                "%(object)s is part of %(parent)s, which is awaiting review: "
+                "it cannot be changed until that is reviewed."
+            )
+        elif status == ReviewStatus.APPROVED:
             message = gettext("%(object)s has been approved and is locked: it can no longer be changed.")
         else:
             message = gettext("%(object)s is awaiting review and cannot be changed until it is reviewed.")
-        super().__init__(message % {"object": obj}, code="locked")
+        super().__init__(message % {"object": obj, "parent": parent}, code="locked")
 
 
 class Reviewable(models.Model):
@@ -71,6 +88,10 @@ class Reviewable(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
     review_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
 
+    # Whether an approved record may be returned to draft by ``lantian.core.review.reopen`` (e.g. a
+    # testing agency's filing when its staff change); off unless a model opts in.
+    reopenable = False
+
     class Meta:
         abstract = True
 
@@ -100,6 +121,108 @@ class Reviewable(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status in LOCKED_STATUSES
+
+    def review_problems(self, action: str) -> list[str]:
+        """Why the review ``action`` (a key of ``lantian.core.review.TRANSITIONS``, or "reopen") cannot
+        be taken on this record now, for the user (e.g. a filing without staff cannot be submitted).
+        Checked inside the transition's transaction; none by default."""
+        return []
+
+    def after_review(self, action: str, user, reason: str) -> None:
+        """The record's own consequences of a transition just made (e.g. archiving what was
+        approved), inside the transition's transaction; nothing by default."""
+
+
+def review_parent_of(obj):
+    """The reviewable record ``obj`` is part of (by its model's ``review_parent``), or None."""
+    path = getattr(type(obj), "review_parent", "")
+    if not path:
+        return None
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)  # an unset relation raises a subclass of AttributeError
+        if obj is None:
+            return None
+    return obj if isinstance(obj, Reviewable) else None
+
+
+def review_parent_model(model) -> type[Reviewable] | None:
+    path = getattr(model, "review_parent", "")
+    if not path:
+        return None
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+class ReviewedPart(models.Model):
+    """A row that is part of a reviewable record (a filing's staff member): it is locked whenever the
+    record is, i.e. while the record awaits review and once it is approved.
+
+    ``review_parent`` is the lookup path from this model to the record, e.g. ``"filing"``. Saving,
+    deleting and validating a row whose record (or, for a stored row, the record it was part of) is
+    locked are refused with ``Locked``; ``lantian.core.review.is_locked`` and ``locked_reason`` answer
+    for the row as for the record, so pages, bulk views, the API and imports refuse it too.
+    """
+
+    review_parent = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            if locked := self.locking_parent():
+                raise Locked(self, locked[1], locked[0])
+            return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            if locked := self.locking_parent():
+                raise Locked(self, locked[1], locked[0])
+            return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        parent = review_parent_of(self)
+        if parent is not None and parent.status in LOCKED_STATUSES:
+            raise Locked(self, parent.status, parent)
+
+    def locking_parent(self) -> tuple[Reviewable, str] | None:
+        """(record, status) of the locked record that this row is, or as stored was, part of; or None.
+
+        Reads the statuses from the database and locks the records' rows until the transaction ends,
+        so that a review cannot slip in between this check and the write.
+        """
+        parent_model = review_parent_model(type(self))
+        candidates = []
+        parent = review_parent_of(self)
+        if parent is not None and parent.pk is not None:
+            candidates.append(parent.pk)
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list(f"{self.review_parent}__pk", flat=True)
+                .first()
+            )
+            if stored is not None and stored not in candidates:
+                candidates.append(stored)
+        if not candidates:
+            return None
+        statuses = dict(
+            parent_model._base_manager.select_for_update()
+            .filter(pk__in=candidates)
+            .values_list("pk", "status")
+        )
+        for pk in candidates:
+            if statuses.get(pk) in LOCKED_STATUSES:
+                record = (
+                    parent
+                    if parent is not None and parent.pk == pk
+                    else parent_model._base_manager.get(pk=pk)
+                )
+                return record, statuses[pk]
+        return None
 
 
 class ReviewEvent(models.Model):

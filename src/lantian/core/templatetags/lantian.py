@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.db.models import BooleanField
 from django.forms import BoundField
 from django.utils.formats import date_format, number_format
@@ -67,7 +68,7 @@ ACTION_LABELS = {
     2: gettext_lazy("deleted"),
     3: gettext_lazy("accessed"),
 }
-MASKED_FIELDS = {"password"}
+MASKED_FIELDS = set(settings.AUDITLOG_MASK_TRACKING_FIELDS)
 
 
 @register.filter

@@ -32,7 +32,20 @@ from lantian.core.views.generic import ObjectView
 ERRORS_SHOWN = 500  # on the page; the marked workbook has them all
 
 
+MODE_CHOICES = (
+    ("import", gettext_lazy("Add and update rows (rows marked for deletion are deleted)")),
+    ("delete", gettext_lazy("Delete every stored row the file lists")),
+)
+PARENT_CHOICES = (
+    ("report", gettext_lazy("Report them as errors")),
+    ("create", gettext_lazy("Create them from the codes and names in the file")),
+)
+
+
 class ImportForm(forms.Form):
+    """The upload, the dry run, and the choices the model's import spec offers: what the file does
+    (when rows may be deleted) and what happens to missing parents (when it has a parent chain)."""
+
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("An xlsx workbook, or a CSV file in UTF-8 or GBK."),
@@ -41,10 +54,28 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Dry run: check every row, write nothing"), required=False, initial=True
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, spec=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if spec is not None and spec.deletable:
+            self.fields["mode"] = forms.ChoiceField(
+                label=gettext_lazy("The file"), choices=MODE_CHOICES, initial="import",
+                widget=forms.RadioSelect, required=False,
+                help_text=gettext_lazy("To delete, a file with the key columns is enough."),
+            )  # fmt: skip
+        if spec is not None and spec.chain is not None:
+            self.fields["missing_parents"] = forms.ChoiceField(
+                label=gettext_lazy("Parents the file names that do not exist yet"), choices=PARENT_CHOICES,
+                initial="report", widget=forms.RadioSelect, required=False,
+            )  # fmt: skip
         for field in self.fields.values():
             style_widget(field.widget)
+
+    def options(self) -> dict:
+        """The Importer's options chosen on the form."""
+        return {
+            "create_parents": self.cleaned_data.get("missing_parents") == "create",
+            "delete_listed": self.cleaned_data.get("mode") == "delete",
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -71,13 +102,17 @@ class ObjectImportView(ObjectView):
     template_name = "generic/object_import.html"
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=ImportForm()))
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def get_form(self, *args, **kwargs):
+        return ImportForm(*args, spec=self.registration.importer, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        form = ImportForm(request.POST, request.FILES)
+        form = self.get_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        options = form.options()
         content = upload.read()
         try:
             sheet = read_sheet(upload.name, content)
@@ -94,19 +129,24 @@ class ObjectImportView(ObjectView):
             job = start_job(
                 request.user, name, "lantian.core.excel.importing.import_job",
                 model=f"{self.registration.app_label}.{self.registration.model_name}",
-                path=path, filename=upload.name, dry_run=dry_run, **where,
+                path=path, filename=upload.name, dry_run=dry_run, **where, **options,
             )  # fmt: skip
             messages.info(
                 request, _("The import runs in the background; its progress and result are shown here.")
             )
             return HttpResponseRedirect(job.get_absolute_url())
-        result = Importer(self.model, request.user, dry_run=dry_run, **where).run(sheet)
+        result = Importer(self.model, request.user, dry_run=dry_run, **where, **options).run(sheet)
         report_url = None if result.ok else keep_report(request.user, name, sheet, result)
         if result.ok and not dry_run:
             messages.success(request, result.summary())
+        initial = {
+            "dry_run": dry_run,
+            "mode": "delete" if options["delete_listed"] else "import",
+            "missing_parents": "create" if options["create_parents"] else "report",
+        }
         return self.render_to_response(
             self.get_context_data(
-                form=ImportForm(initial={"dry_run": dry_run}),
+                form=self.get_form(initial=initial),
                 result=result,
                 errors=result.errors[:ERRORS_SHOWN],
                 report_url=report_url,

@@ -1,13 +1,18 @@
 from django.core.management.base import BaseCommand
 
-from lantian.core.demo import DEMO_PASSWORD, build_demo
+from lantian.core.demo import DEMO_PASSWORD, build_demo, build_module_demos
 
 
 class Command(BaseCommand):
-    help = "Load the demo city (organisations and one account per built-in role). Safe to run again."
+    help = (
+        "Load the demo city (organisations, one account per built-in role, and every module's data). "
+        "Safe to run again."
+    )
 
     def handle(self, *args, **options):
         accounts = build_demo()
+        for line in build_module_demos():
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):")
         )

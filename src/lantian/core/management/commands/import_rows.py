@@ -22,12 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument(
+            "--create-parents",
+            action="store_true",
+            help="create the parents the rows name by code that do not exist yet (default: report them)",
+        )
+        parser.add_argument(
+            "--delete", action="store_true", help="delete every stored row the file lists (by its key)"
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="import as this user, with their permissions and data scope (default: no limits, no actor)",
         )
 
-    def handle(self, *args, model, file, dry_run, user, **options):
+    def handle(self, *args, model, file, dry_run, user, create_parents, delete, **options):
         try:
             model = apps.get_model(model)
         except (LookupError, ValueError) as error:
@@ -46,7 +54,15 @@ class Command(BaseCommand):
         except (OSError, ReadError) as error:
             raise CommandError(str(error)) from error
         cid = f"import_rows-{uuid.uuid4().hex[:12]}"
-        result = Importer(model, user, dry_run=dry_run, cid=cid).run(sheet)
+        if create_parents and registration.importer.chain is None:
+            raise CommandError(
+                f"{model._meta.label} names no parents by code: --create-parents does not apply."
+            )
+        if delete and not registration.importer.deletable:
+            raise CommandError(f"{model._meta.label} rows are not deleted by import.")
+        result = Importer(
+            model, user, dry_run=dry_run, cid=cid, create_parents=create_parents, delete_listed=delete
+        ).run(sheet)
         for error in result.errors:
             self.stdout.write(str(error))
         if not result.ok:

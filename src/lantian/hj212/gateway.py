@@ -1,0 +1,576 @@
+"""The HJ 212 ingest gateway: an asyncio TCP server that loses no acknowledged packet.
+
+Per connection, a ``StreamFramer`` cuts the byte stream into frames; each frame is decoded
+leniently (real devices are sloppy; deviations are kept with the packet), its MN and PW checked
+against the device directory, split messages reassembled, and the packet queued for the writer.
+The writer takes whatever has queued (up to ``batch_size``), stores it in one transaction in a
+dedicated database thread, or, while the database is unavailable, appends it to the local spool
+(fsync'ed). Only then are the packets acknowledged (9014, when the Flag asks), in the order they
+arrived on their connection. The spool is replayed, oldest first, before new packets go to the
+database again. Refused frames are answered with 9011 and the QnRtn that says why, when the frame
+says who sent it, and are kept with their reason for the operators.
+
+Several gateway processes can serve side by side (``reuse_port`` or different ports behind a TCP
+load balancer): duplicates are suppressed by the database (MN + QN + CN), each process has its own
+spool slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+import socket
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import DatabaseError, connections
+
+from . import replies
+from .codec import decode, encode
+from .errors import FramingError, HJ212Error
+from .framing import StreamFramer
+from .packet import Packet
+from .reassembly import Reassembler, combine, message_key
+from .spool import Spool, SpoolRecord
+from .storage import PacketStore, Received, Rejection
+
+log = logging.getLogger("lantian.hj212.gateway")
+
+QN_RTN_REJECTED = 2  # HJ 212-2017 请求命令返回表: 请求被拒绝
+QN_RTN_PW_ERROR = 3  # PW 错误
+QN_RTN_MN_ERROR = 4  # MN 错误
+CN_TIME_CALIBRATION = replies.CN_TIME_CALIBRATION_REQUEST
+REPLAY_BUDGET = 0.5  # seconds of spool replay per batch while catching up: older packets go first
+REJECTION_FLUSH_INTERVAL = 0.5  # seconds; refusals are written with packets or at least this often
+DIRECTORY_MIN_AGE = 2.0  # seconds; an unknown MN reloads the registry at most this often
+_HEADER_FIELD = re.compile(rb"(QN|ST|CN|PW|MN|Flag)=([^;&]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceEntry:
+    id: int
+    password: str
+    key: bytes | None
+    active: bool
+
+
+class DeviceDirectory:
+    """MN → device, loaded from the registry and refreshed periodically (replaced whole, so readers
+    on the event loop never see a half-built map)."""
+
+    def __init__(self) -> None:
+        self.by_mn: dict[str, DeviceEntry] = {}
+        self.keys: dict[str, bytes] = {}
+        self.loaded_at = 0.0
+
+    def load(self) -> None:
+        from .models import Device
+
+        by_mn = {
+            mn: DeviceEntry(pk, password, bytes.fromhex(key) if key else None, active)
+            for pk, mn, password, key, active in Device.objects.values_list(
+                "pk", "mn", "password", "sm4_key", "is_active"
+            )
+        }
+        self.by_mn = by_mn
+        self.keys = {mn: entry.key for mn, entry in by_mn.items() if entry.key}
+        self.loaded_at = time.monotonic()
+
+
+@dataclass(slots=True)
+class Pending:
+    received: Received
+    done: asyncio.Future  # True when durably stored (database or spool)
+
+
+@dataclass
+class Stats:
+    frames: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    spooled: int = 0
+    replayed: int = 0
+    rejected: int = 0
+    acked: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        return (
+            f"frames={self.frames} stored={self.stored} duplicates={self.duplicates} spooled={self.spooled} "
+            f"replayed={self.replayed} rejected={self.rejected} acked={self.acked} "
+            f"rate={self.frames / elapsed:.0f}/s"
+        )
+
+
+class Gateway:
+    def __init__(
+        self,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 6001,
+        spool_root: Path,
+        name: str | None = None,
+        reuse_port: bool = False,
+        batch_size: int = 2000,
+        flush_interval: float = 0.005,
+        refresh_interval: float = 10.0,
+        retry_interval: float = 1.0,
+        reassembly_timeout: float = 120.0,
+        using: str = "default",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.host, self.port, self.reuse_port = host, port, reuse_port
+        self.spool_root = Path(spool_root)
+        self.batch_size, self.flush_interval = batch_size, flush_interval
+        self.refresh_interval, self.retry_interval = refresh_interval, retry_interval
+        self.using = using
+        self.clock = clock
+        self.directory = DeviceDirectory()
+        self.store = PacketStore(using)
+        self.reassembler = Reassembler(timeout=reassembly_timeout)
+        self.stats = Stats()
+        self.spool: Spool | None = None
+        self.name = name or socket.gethostname()
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-db")
+        self._queue: asyncio.Queue[Pending | None] = asyncio.Queue()
+        self._rejections: list[Rejection] = []
+        self._split: dict[tuple, tuple[asyncio.Future, list[bytes]]] = {}
+        self._stored_keys: OrderedDict[tuple, None] = OrderedDict()  # recently stored, for repeats
+        self._db_retry_at = 0.0
+        self._db_down = False
+        self._deferred: list[tuple[bytes, str, asyncio.Queue]] = []
+        self._refresh: asyncio.Task | None = None
+        self._connections: dict[asyncio.StreamWriter, asyncio.StreamReader] = {}
+        self._unsaved_rejections: list[Rejection] = []  # database thread only
+        self._handlers: set[asyncio.Task] = set()
+        self._stopping = asyncio.Event()
+        self.server: asyncio.Server | None = None
+        self.ready = asyncio.Event()
+
+    # ================================================================================== lifecycle
+    async def run(self, install_signals: bool = True) -> None:
+        # The database thread releases the GIL at every round trip and would wait up to the default
+        # 5 ms switch interval to get it back from the busy event loop each time (the convoy effect).
+        sys.setswitchinterval(0.0002)
+        loop = asyncio.get_running_loop()
+        self.spool = await loop.run_in_executor(self._db, Spool.claim, self.spool_root)
+        self.name = f"{self.name}/{self.spool.directory.name}"
+        await loop.run_in_executor(self._db, self._load_directory)
+        self.server = await asyncio.start_server(
+            self._handle, self.host, self.port, reuse_port=self.reuse_port or None, limit=1 << 20
+        )
+        self.port = self.server.sockets[0].getsockname()[1]
+        if install_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, self.stop)
+        writer = asyncio.create_task(self._writer())
+        housekeeping = asyncio.create_task(self._housekeeping())
+        log.info("HJ 212 gateway %s listening on %s:%s", self.name, self.host, self.port)
+        self.ready.set()
+        await self._stopping.wait()
+
+        # Drain: accept nothing more, finish the frames already read, store and acknowledge them.
+        self.server.close()
+        for conn, reader in list(self._connections.items()):
+            conn.transport.pause_reading()
+            reader.feed_eof()
+        if self._handlers:
+            await asyncio.wait(self._handlers, timeout=30)
+        await self._queue.put(None)
+        await writer
+        await loop.run_in_executor(self._db, self._replay_before_exit)
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
+        await loop.run_in_executor(self._db, self._close_db)
+        self._db.shutdown(wait=True)
+        log.info("HJ 212 gateway %s stopped: %s", self.name, self.stats.line())
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _load_directory(self) -> None:
+        try:
+            self.directory.load()
+        except DatabaseError as error:
+            log.warning("device registry not refreshed: %s", error)
+            connections[self.using].close()
+
+    def _close_db(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+        connections[self.using].close()
+
+    async def _housekeeping(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_stats = time.monotonic()
+        while True:
+            await asyncio.sleep(1.0)
+            for partial in self.reassembler.expire():
+                entry = self._split.pop(partial.key, None)
+                if entry is not None:
+                    entry[0].set_result(False)
+                    self._reject(
+                        b"".join(entry[1]),
+                        f"split message incomplete after {self.reassembler.timeout:.0f} s: "
+                        f"parts {partial.missing} of {partial.pnum} missing",
+                        mn=partial.key[0] or "",
+                    )
+            if time.monotonic() - self.directory.loaded_at >= self.refresh_interval:
+                await loop.run_in_executor(self._db, self._load_directory)
+            if time.monotonic() - last_stats >= 60:
+                log.info("%s: %s", self.name, self.stats.line())
+                last_stats = time.monotonic()
+
+    # ================================================================================= connection
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._handlers.add(task)
+        self._connections[writer] = reader  # so that shutdown can end the read loop
+        peername = writer.get_extra_info("peername")
+        peer = f"{peername[0]}:{peername[1]}" if isinstance(peername, tuple) else str(peername or "")
+        framer = StreamFramer()
+        outbox: asyncio.Queue = asyncio.Queue()
+        sender = asyncio.create_task(self._send(writer, outbox))
+        try:
+            while not self._stopping.is_set():
+                try:
+                    data = await reader.read(65536)
+                except (ConnectionError, OSError):
+                    break
+                if not data:
+                    break
+                for frame in framer.feed(data):
+                    self._on_frame(frame, peer, outbox)
+            for frame in framer.close():
+                self._on_frame(frame, peer, outbox)
+        finally:
+            await outbox.put(None)
+            with contextlib.suppress(Exception):
+                await sender
+            self._connections.pop(writer, None)
+            with contextlib.suppress(Exception):
+                writer.close()
+                await writer.wait_closed()
+            self._handlers.discard(task)
+
+    async def _send(self, writer: asyncio.StreamWriter, outbox: asyncio.Queue) -> None:
+        """Write replies in arrival order; an acknowledgement waits until its packet is stored."""
+        broken = False
+        while True:
+            item = await outbox.get()
+            if item is None:
+                break
+            if isinstance(item, bytes):
+                reply = item
+            else:
+                done, packet = item
+                try:
+                    stored = await done
+                except Exception:  # neither database nor spool took it: no acknowledgement
+                    continue
+                if not stored or not packet.needs_ack:
+                    continue
+                reply = replies.data_answer_frame(packet)
+                self.stats.acked += 1
+            if broken:
+                continue
+            try:
+                writer.write(reply)
+                if outbox.empty():
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                broken = True  # the device went away; keep consuming so nothing waits forever
+
+    def _encode_reply(self, packet: Packet) -> bytes:
+        entry = self.directory.by_mn.get(packet.mn or "")
+        key = entry.key if entry is not None and packet.cp.text else None
+        return encode(packet, key=key, strict=False)
+
+    # ====================================================================================== frames
+    def _on_frame(
+        self, frame: bytes | FramingError, peer: str, outbox: asyncio.Queue, looked_again=False
+    ) -> None:
+        self.stats.frames += 1
+        if isinstance(frame, FramingError):
+            self._reject(frame.garbage, frame.reason, peer=peer)
+            return
+        try:
+            packet = decode(frame, strict=False, keys=self.directory.keys)
+        except HJ212Error as error:
+            self._refuse(frame, str(error), error.qn_rtn, peer, outbox, _header_guess(frame))
+            return
+        entry = self.directory.by_mn.get(packet.mn or "")
+        if entry is None and not looked_again:
+            self._defer(frame, peer, outbox)  # perhaps registered a moment ago: look again first
+            return
+        if entry is None:
+            self._refuse(frame, f"unknown device MN {packet.mn!r}", QN_RTN_MN_ERROR, peer, outbox, packet)
+            return
+        if packet.pw != entry.password:
+            self._refuse(frame, "wrong access password (PW)", QN_RTN_PW_ERROR, peer, outbox, packet, entry.id)
+            return
+        if not entry.active:
+            self._refuse(frame, "device is not active", QN_RTN_REJECTED, peer, outbox, packet, entry.id)
+            return
+        if packet.cn == CN_TIME_CALIBRATION:
+            outbox.put_nowait(self._encode_reply(replies.time_calibration_answer(packet)))
+        loop = asyncio.get_running_loop()
+        if packet.pnum is not None or packet.pno is not None:
+            self._on_part(frame, packet, entry, peer, outbox, loop)
+            return
+        self._enqueue(frame, packet, entry, peer, outbox, loop.create_future())
+
+    def _defer(self, frame, peer, outbox) -> None:
+        self.stats.frames -= 1  # counted again when handled
+        self._deferred.append((frame, peer, outbox))
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.create_task(self._refresh_then_handle())
+
+    async def _refresh_then_handle(self) -> None:
+        """Reload the registry (at most every DIRECTORY_MIN_AGE seconds), then handle the frames of
+        unknown MNs that arrived before the reload began; those still unknown are refused."""
+        wait = self.directory.loaded_at + DIRECTORY_MIN_AGE - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        deferred, self._deferred = self._deferred, []
+        await asyncio.get_running_loop().run_in_executor(self._db, self._load_directory)
+        self.directory.loaded_at = time.monotonic()  # even if the database did not answer
+        for frame, peer, outbox in deferred:
+            self._on_frame(frame, peer, outbox, looked_again=True)
+        if self._deferred:  # arrived during the reload: they need one more look
+            self._refresh = asyncio.create_task(self._refresh_then_handle())
+
+    def _on_part(self, frame, packet, entry, peer, outbox, loop) -> None:
+        try:
+            whole = self.reassembler.add(packet)
+        except HJ212Error as error:
+            self._refuse(frame, str(error), error.qn_rtn, peer, outbox, packet, entry.id)
+            return
+        key = message_key(packet)
+        done, frames = self._split.setdefault(key, (loop.create_future(), []))
+        frames.append(frame)
+        outbox.put_nowait((done, packet))  # each part is acknowledged once the whole is stored
+        if whole is not None:
+            del self._split[key]
+            self._enqueue(b"".join(frames), whole, entry, peer, None, done)
+
+    def _enqueue(self, frame, packet, entry, peer, outbox, done) -> None:
+        received = Received(
+            frame, packet, entry.id, self.clock(), peer, self.name, "; ".join(map(str, packet.warnings))
+        )
+        if received.key in self._stored_keys:  # a repeat of a stored packet: acknowledge it again
+            self.stats.duplicates += 1
+            done.set_result(True)
+        else:
+            self._queue.put_nowait(Pending(received, done))
+        if outbox is not None:
+            outbox.put_nowait((done, packet))
+
+    def _refuse(self, frame, reason, qn_rtn, peer, outbox, packet: Packet | None, device_id=None) -> None:
+        self._reject(
+            frame,
+            reason,
+            qn_rtn=qn_rtn,
+            mn=(packet.mn if packet else "") or "",
+            peer=peer,
+            device_id=device_id,
+        )
+        if packet is not None and packet.mn and packet.qn:
+            with contextlib.suppress(HJ212Error, ValueError):
+                outbox.put_nowait(
+                    encode(replies.request_answer(packet, qn_rtn), strict=False)
+                )  # answered in plain text: the key may be what is wrong
+
+    def _reject(self, frame, reason, *, qn_rtn=None, mn="", peer="", device_id=None) -> None:
+        self.stats.rejected += 1
+        if len(self._rejections) < 100_000:  # kept while the database is down, within reason
+            self._rejections.append(
+                Rejection(bytes(frame), reason, self.clock(), qn_rtn, mn[:24], device_id, peer, self.name)
+            )
+
+    # ====================================================================================== writer
+    async def _writer(self) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = False
+        while not stopping:
+            try:
+                first = await asyncio.wait_for(self._queue.get(), REJECTION_FLUSH_INTERVAL)
+            except TimeoutError:
+                if not self._rejections and not self.spool.pending:
+                    continue
+                first = ...  # no packets, but refusals to record or spooled packets to replay
+            if first is ...:
+                batch = []
+            elif first is None:
+                stopping = True
+                batch = []
+            else:
+                batch = [first]
+                if self._queue.qsize() < self.batch_size:
+                    await asyncio.sleep(self.flush_interval)  # let a batch gather
+            while len(batch) < self.batch_size and not self._queue.empty():
+                item = self._queue.get_nowait()
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            rejections, self._rejections = self._rejections, []
+            try:
+                outcome = await loop.run_in_executor(self._db, self._persist, batch, rejections)
+            except Exception as error:  # the spool failed too (disk full…): nothing is acknowledged
+                log.error("batch of %d packets neither stored nor spooled: %s", len(batch), error)
+                for item in batch:
+                    if not item.done.done():
+                        item.done.set_exception(error)
+                continue
+            for item, new in zip(batch, outcome, strict=True):
+                if new:
+                    self._remember(item.received.key)
+                if not item.done.done():
+                    item.done.set_result(True)
+
+    def _remember(self, key: tuple) -> None:
+        self._stored_keys[key] = None
+        if len(self._stored_keys) > 100_000:
+            self._stored_keys.popitem(last=False)
+
+    def _persist(self, batch: list[Pending], rejections: list[Rejection]) -> list[bool]:
+        """In the database thread: store the batch, or spool it. Returns per packet whether it is
+        known to be newly stored (False for duplicates and spooled packets)."""
+        received = [item.received for item in batch]
+        self._unsaved_rejections = (self._unsaved_rejections + rejections)[-100_000:]
+        if time.monotonic() >= self._db_retry_at:
+            try:
+                deadline = time.monotonic() + REPLAY_BUDGET
+                while self.spool.pending and time.monotonic() < deadline:
+                    self._replay_one_segment()
+                    self._database_up()
+                if not self.spool.pending:
+                    new = self.store.store(received)
+                    self._database_up()
+                    self.stats.stored += sum(new)
+                    self.stats.duplicates += len(new) - sum(new)
+                    self.store.reject(self._unsaved_rejections)
+                    self._unsaved_rejections = []
+                    return new
+            except DatabaseError as error:
+                self._database_down(error)
+        if received:
+            self.spool.append([SpoolRecord(r.frame, r.received_at, r.peer) for r in received])
+            self.stats.spooled += len(received)
+        return [False] * len(received)
+
+    def _database_up(self) -> None:
+        if self._db_down:
+            log.warning(
+                "database available again (%d spooled segments to replay)", len(self.spool.segments())
+            )
+            self._db_down = False
+
+    def _database_down(self, error: Exception) -> None:
+        if not self._db_down:
+            log.warning("database unavailable, spooling to %s: %s", self.spool.directory, error)
+            self._db_down = True
+        self._db_retry_at = time.monotonic() + self.retry_interval
+        with contextlib.suppress(Exception):
+            connections[self.using].close()
+
+    def _replay_before_exit(self, patience: float = 60.0) -> None:
+        """Store what is still spooled if the database is there; what is left waits for the next start."""
+        deadline = time.monotonic() + patience
+        while self.spool.pending and time.monotonic() < deadline:
+            try:
+                self._replay_one_segment()
+            except DatabaseError as error:
+                self._database_down(error)
+                break
+        if self.spool.pending:
+            log.warning(
+                "%d spooled segments left in %s for the next start",
+                len(self.spool.segments()),
+                self.spool.directory,
+            )
+
+    def _replay_one_segment(self) -> None:
+        """Store the oldest spooled segment and delete it (in the database thread)."""
+        self.spool.rotate()
+        segment = self.spool.closed_segments()[0]
+        received, rejected = [], []
+        for record in Spool.read(segment):
+            item = self._from_spool(record)
+            (received if isinstance(item, Received) else rejected).append(item)
+        for start in range(0, len(received), self.batch_size):
+            new = self.store.store(received[start : start + self.batch_size])
+            self.stats.replayed += sum(new)
+        self.store.reject(rejected)
+        segment.unlink()
+        log.info("replayed %s (%d packets)", segment.name, len(received))
+
+    def _from_spool(self, record: SpoolRecord) -> Received | Rejection:
+        framer = StreamFramer()
+        try:
+            parts = [
+                decode(frame, strict=False, keys=self.directory.keys)
+                for frame in framer.feed(record.frame)
+                if not isinstance(frame, FramingError)
+            ]
+            packet = parts[0] if len(parts) == 1 else combine(parts)
+        except (HJ212Error, IndexError) as error:
+            return Rejection(
+                record.frame,
+                f"spooled frame unreadable: {error}",
+                record.received_at,
+                peer=record.peer,
+                gateway=self.name,
+            )
+        entry = self.directory.by_mn.get(packet.mn or "")
+        if entry is None:
+            return Rejection(
+                record.frame,
+                f"device MN {packet.mn!r} removed before its spooled packet was stored",
+                record.received_at,
+                mn=packet.mn or "",
+                peer=record.peer,
+                gateway=self.name,
+            )
+        return Received(
+            record.frame,
+            packet,
+            entry.id,
+            record.received_at,
+            record.peer,
+            self.name,
+            "; ".join(map(str, packet.warnings)),
+        )
+
+
+def _header_guess(frame: bytes) -> Packet | None:
+    """QN/MN/… read loosely from a frame that failed to decode, to address the 9011 refusal."""
+    fields = {
+        key.decode(): value.decode("ascii", "replace") for key, value in _HEADER_FIELD.findall(frame[:300])
+    }
+    if not fields.get("MN") or not fields.get("QN"):
+        return None
+    try:
+        flag = int(fields.get("Flag", "")) if fields.get("Flag", "").isdigit() else None
+        return Packet(
+            qn=fields["QN"],
+            st=fields.get("ST"),
+            cn=fields.get("CN"),
+            pw=fields.get("PW"),
+            mn=fields["MN"],
+            flag=flag,
+        )
+    except (HJ212Error, ValueError):
+        return None

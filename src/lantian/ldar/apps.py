@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LdarConfig(AppConfig):
+    name = "lantian.ldar"
+    label = "ldar"
+    verbose_name = _("LDAR")
+
+    def ready(self):
+        from lantian.ldar import navigation, registrations  # noqa: F401 (registers models and menu)

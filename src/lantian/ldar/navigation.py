@@ -1,0 +1,30 @@
+"""The ldar menu: the archive tree and the lists of the archive."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lantian.core.navigation import MenuGroup, MenuItem, register_menu
+
+register_menu(
+    "ldar.archive",
+    MenuGroup(
+        _("LDAR"),
+        "droplet-half-2",
+        (
+            MenuItem(_("Archive tree"), "ldar:archive_tree", "ldar.view_sealpoint"),
+            MenuItem(
+                _("Enterprise LDAR profiles"), "ldar:enterpriseprofile_list", "ldar.view_enterpriseprofile"
+            ),
+            MenuItem(_("Units"), "ldar:processunit_list", "ldar.view_processunit"),
+            MenuItem(_("Areas"), "ldar:area_list", "ldar.view_area"),
+            MenuItem(_("Equipment"), "ldar:equipment_list", "ldar.view_equipment"),
+            MenuItem(_("Groups"), "ldar:componentgroup_list", "ldar.view_componentgroup"),
+            MenuItem(_("Seal points"), "ldar:sealpoint_list", "ldar.view_sealpoint"),
+            MenuItem(_("Unit start/stop ledger"), "ldar:unitshutdown_list", "ldar.view_unitshutdown"),
+            MenuItem(
+                _("Detection instruments"), "ldar:detectioninstrument_list", "ldar.view_detectioninstrument"
+            ),
+            MenuItem(_("Seal-point types"), "ldar:sealpointtype_list", "ldar.view_sealpointtype"),
+        ),
+        weight=20,
+    ),
+)

@@ -1,0 +1,1 @@
+"""Pure LDAR kernels: numbers and rules from the standards, without Django."""
