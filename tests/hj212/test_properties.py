@@ -1,13 +1,15 @@
 """Property-based tests: round trips, robustness against any bytes, framing under any chunking."""
 
 import contextlib
+import math
+import re
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lantian.hj212 import EncodeError, HJ212Error, StreamFramer, Version, decode, encode, make_flag
 from lantian.hj212.codec import MAX_SEGMENT, _decode_canonical, _decode_general, encode_segment
-from lantian.hj212.cp import NUMERIC_KINDS
+from lantian.hj212.cp import NUMERIC_KINDS, _number
 from lantian.hj212.cp_checks import MAX_CP
 from lantian.hj212.errors import Report
 from lantian.hj212.replies import data_answer, data_answer_frame
@@ -153,3 +155,18 @@ def test_measurements_read_from_the_text_agree_with_the_parsed_values(packet):
 @given(packets())
 def test_the_fast_9014_frame_is_the_encoded_data_answer(packet):
     assert data_answer_frame(packet) == encode(data_answer(packet), strict=False)
+
+
+# The grammar of a measurement value (spec hj212.md, CP items): a plain decimal number, optionally
+# with an exponent; anything else ("nan", "inf", "1_000", " 1", "1.2.3") is not a number.
+_NUMBER_GRAMMAR = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
+@given(
+    st.text(alphabet="0123456789.+-eE _naif", max_size=12) | st.from_regex(_NUMBER_GRAMMAR, fullmatch=True)
+)
+def test_a_value_is_a_number_exactly_when_the_grammar_says_so(raw):
+    expected = float(raw) if _NUMBER_GRAMMAR.fullmatch(raw) else None
+    if expected is not None and not math.isfinite(expected):
+        expected = None
+    assert _number(raw) == expected

@@ -2,7 +2,7 @@
 measurement table, the device's last packet and the latest values. Runs on SQLite and, in CI, on
 PostgreSQL, whose path (COPY + one statement) differs from SQLite's."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,6 +56,24 @@ def test_a_repeated_packet_is_stored_once_within_and_across_batches(device):
     assert Measurement.objects.count() == 2
 
 
+def test_a_reading_resent_under_a_new_qn_is_logged_and_its_values_kept_once(device):
+    """The raw log keeps both sendings; the measurement table the first one's values. On PostgreSQL
+    the second batch's COPY into the table fails and takes the way that skips stored rows."""
+    store = PacketStore()
+    assert store.store([received(device)]) == [True]
+    resent = received(device, qn="20261122120500001")
+    also_new = received(
+        device, qn="20261122120600001", cp="DataTime=20261122120100;a34004-Rtd=40,a34004-Flag=N"
+    )
+    assert store.store([resent, also_new]) == [True, True]
+    assert RawPacket.objects.count() == 3
+    assert sorted(Measurement.objects.values_list("code", "value")) == [
+        ("a21005", 0.612),
+        ("a34004", 35.2),
+        ("a34004", 40.0),
+    ]
+
+
 def test_the_same_qn_with_another_cn_is_another_packet(device):
     assert PacketStore().store(
         [
@@ -95,6 +113,17 @@ def test_the_device_remembers_its_newest_packet(device):
     store.store([received(device, qn="20261122110000001", cn="2051", at=earlier)])  # arrives late
     device.refresh_from_db()
     assert (device.last_seen_at, device.last_cn, device.last_peer) == (NOW, "2011", "10.0.0.8:5120")
+
+
+def test_a_gateway_store_writes_the_last_packet_at_most_every_touch_interval(device):
+    store = PacketStore(touch_every=timedelta(seconds=5))
+    store.store([received(device, at=NOW)])
+    store.store([received(device, qn="20261122120000002", at=NOW + timedelta(seconds=4))])
+    device.refresh_from_db()
+    assert device.last_seen_at == NOW
+    store.store([received(device, qn="20261122120000003", cn="2051", at=NOW + timedelta(seconds=5))])
+    device.refresh_from_db()
+    assert (device.last_seen_at, device.last_cn) == (NOW + timedelta(seconds=5), "2051")
 
 
 def test_latest_values_merge_data_types_and_keep_the_newest_reading(device):

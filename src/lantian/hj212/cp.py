@@ -309,14 +309,18 @@ def _split_canonical(text: str) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-# A measurement value: a plain decimal number, optionally with an exponent (not "nan", "1_000").
-_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+# A measurement value: a plain decimal number, optionally with an exponent (not "nan", "1_000",
+# " 1"). float() reads exactly these once the text is known to hold nothing but these characters.
+_NUMBER_CHARACTERS = "0123456789.+-eE"
 
 
 def _number(raw: str) -> float | None:
-    if not _NUMBER.fullmatch(raw):
+    if not raw or raw.strip(_NUMBER_CHARACTERS):
         return None
-    number = float(raw)
+    try:
+        number = float(raw)
+    except ValueError:  # "1.2.3", "--1", "e5" …
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.db import DatabaseError, connections
@@ -52,6 +52,7 @@ CN_TIME_CALIBRATION = replies.CN_TIME_CALIBRATION_REQUEST
 REPLAY_BUDGET = 0.5  # seconds of spool replay per batch while catching up: older packets go first
 REJECTION_FLUSH_INTERVAL = 0.5  # seconds; refusals are written with packets or at least this often
 DIRECTORY_MIN_AGE = 2.0  # seconds; an unknown MN reloads the registry at most this often
+TOUCH_EVERY = timedelta(seconds=5)  # a device's last-seen time is written at most this often
 _HEADER_FIELD = re.compile(rb"(QN|ST|CN|PW|MN|Flag)=([^;&]*)")
 
 
@@ -136,7 +137,7 @@ class Gateway:
         self.using = using
         self.clock = clock
         self.directory = DeviceDirectory()
-        self.store = PacketStore(using)
+        self.store = PacketStore(using, touch_every=TOUCH_EVERY)
         self.reassembler = Reassembler(timeout=reassembly_timeout)
         self.stats = Stats()
         self.spool: Spool | None = None

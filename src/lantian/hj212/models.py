@@ -153,9 +153,17 @@ class RawPacket(models.Model):
 
     received_at = models.DateTimeField(_("received at"))
     # PROTECT: a device with data is deactivated, not deleted (its measurements hang on these rows).
+    # Django enforces it; the database does not: its per-row check, which also locks the device row,
+    # cost PostgreSQL a fifth of the time it spends storing the packet. The gateway takes device ids only
+    # from the registry.
     device = models.ForeignKey(
-        Device, models.PROTECT, related_name="packets", verbose_name=_("device"), db_index=False
-    )  # the (device, received_at) index serves
+        Device,
+        models.PROTECT,
+        related_name="packets",
+        verbose_name=_("device"),
+        db_index=False,  # the (device, received_at) index serves
+        db_constraint=False,
+    )
     mn = models.CharField(_("MN"), max_length=24)
     # QN, or for HJ/T 212-2005 packets without one "DT" + DataTime: the duplicate key with MN and CN.
     qn = models.CharField(_("QN"), max_length=32)

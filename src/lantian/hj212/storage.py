@@ -12,7 +12,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import caches
@@ -39,30 +39,32 @@ class Received:
     gateway: str = ""
     deviations: str = ""
     key: tuple[str, str, str] = field(init=False)
+    data_time: datetime | None = field(init=False)  # aware, from the CP's DataTime
 
     def __post_init__(self):
         self.key = (self.packet.mn or "", packet_qn(self.packet, self.received_at), self.packet.cn or "")
+        self.data_time = _data_time(self.packet.cp.text)
 
-    @property
-    def data_time(self) -> datetime | None:
-        # DataTime read straight from the CP text: parsing all of CP here would cost more than the
-        # rest of storing the packet.
-        found = _DATA_TIME.search(self.packet.cp.text)
-        if found is None:
-            return None
-        text = found.group(1)
-        try:
-            return datetime(
-                int(text[:4]),
-                int(text[4:6]),
-                int(text[6:8]),
-                int(text[8:10]),
-                int(text[10:12]),
-                int(text[12:14]),
-                tzinfo=DEVICE_TIME_ZONE,
-            )
-        except ValueError:
-            return None
+
+def _data_time(cp_text: str) -> datetime | None:
+    # DataTime read straight from the CP text: parsing all of CP here would cost more than the rest
+    # of storing the packet.
+    found = _DATA_TIME.search(cp_text)
+    if found is None:
+        return None
+    text = found.group(1)
+    try:
+        return datetime(
+            int(text[:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[8:10]),
+            int(text[10:12]),
+            int(text[12:14]),
+            tzinfo=DEVICE_TIME_ZONE,
+        )
+    except ValueError:
+        return None
 
 
 def packet_qn(packet: Packet, received_at: datetime) -> str:
@@ -90,10 +92,18 @@ class Rejection:
 
 class PacketStore:
     """Writes batches to the database ``using`` (call from one thread: it uses that thread's
-    connection) and the latest values to the ``realtime`` cache."""
+    connection) and the latest values to the ``realtime`` cache.
 
-    def __init__(self, using: str = "default"):
+    A device's last-seen time, command and address are written at most every ``touch_every``: a
+    device that sends several packets a second would otherwise rewrite its registry row for each
+    batch, which costs PostgreSQL as much as storing the packets' values. The status pages count a
+    device offline only after three missed intervals, so a few seconds behind change nothing there.
+    """
+
+    def __init__(self, using: str = "default", *, touch_every: timedelta = timedelta(0)):
         self.using = using
+        self.touch_every = touch_every
+        self._touched: dict[int, datetime] = {}  # device id → last-seen time written (committed)
 
     @property
     def connection(self):
@@ -103,18 +113,17 @@ class PacketStore:
         """Store ``batch`` atomically; returns for each item whether it was new (False: duplicate)."""
         if not batch:
             return []
-        postgresql = self.connection.vendor == "postgresql"
         with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
-            inserted = self._insert_postgresql(batch) if postgresql else self._insert_packets(cursor, batch)
+            inserted = self._insert_packets(cursor, batch)
             new = []
             for item in batch:
                 fresh = item.key in inserted
                 inserted.discard(item.key)  # a second copy in the same batch is a duplicate
                 new.append(fresh)
             fresh_items = [item for item, is_new in zip(batch, new, strict=True) if is_new]
-            if not postgresql:
-                self._insert_measurements(cursor, fresh_items)
-            self._touch_devices(cursor, batch)
+            self._insert_measurements(cursor, fresh_items)
+            touched = self._touch_devices(cursor, batch)
+        self._touched.update(touched)
         self._update_latest(fresh_items)
         return new
 
@@ -162,74 +171,44 @@ class PacketStore:
 
     def _packet_rows(self, batch) -> list[tuple]:
         adapt = self.connection.ops.adapt_datetimefield_value
+        return [
+            (
+                adapt(item.received_at),
+                item.device_id,
+                *item.key,
+                item.packet.st or "",
+                adapt(item.data_time) if item.data_time else None,
+                item.packet.resent,
+                item.frame,
+                item.peer[:64],
+                item.gateway[:64],
+                item.deviations,
+            )
+            for item in batch
+        ]
+
+    def _measurement_rows(self, items) -> list[tuple]:
+        adapt = self.connection.ops.adapt_datetimefield_value
         rows = []
-        for item in batch:
-            mn, qn, cn = item.key
-            data_time = item.data_time
-            rows.append(
-                (
-                    adapt(item.received_at),
-                    item.device_id,
-                    mn,
-                    qn,
-                    cn,
-                    item.packet.st or "",
-                    adapt(data_time) if data_time else None,
-                    item.packet.resent,
-                    item.frame,
-                    item.peer[:64],
-                    item.gateway[:64],
-                    item.deviations,
-                )
+        for item in items:
+            if item.data_time is None:
+                continue
+            device_id, moment, cn = item.device_id, adapt(item.data_time), item.packet.cn or ""
+            rows.extend(
+                (device_id, moment, cn, code[:16], kind[:8], value, (flag or "")[:2])
+                for code, kind, value, flag, _raw in item.packet.cp.measurements()
             )
         return rows
 
-    def _measurement_rows(self, item) -> list[tuple]:
-        data_time = item.data_time
-        if data_time is None:
-            return []
-        moment = self.connection.ops.adapt_datetimefield_value(data_time)
-        cn = item.packet.cn or ""
-        return [
-            (item.device_id, moment, cn, m.code[:16], m.kind[:8], m.value, (m.flag or "")[:2])
-            for m in item.packet.cp.measurements()
-        ]
-
-    def _insert_postgresql(self, batch) -> set[tuple[str, str, str]]:
-        """COPY the packets and their values (binary protocol, in C) into temporary tables; one
-        statement then moves the new packets into the log and their values into the measurements."""
-        import psycopg
-
-        # Django's psycopg cursors bind parameters on the client (as text); COPY wants a plain cursor.
-        with psycopg.Cursor(self.connection.connection) as pg:
-            raw = self.connection.connection
-            if raw in _SESSIONS_WITH_INCOMING:
-                # DELETE, not TRUNCATE: a batch is a few rows, and TRUNCATE makes new files every time.
-                pg.execute("DELETE FROM incoming_hj212; DELETE FROM incoming_hj212_values")
-            else:
-                # Creating them costs more than the rest of a small batch: once per session, counted only
-                # when the transaction that created them commits (a rollback takes them away again).
-                pg.execute(INCOMING_TABLES)
-                transaction.on_commit(lambda: _SESSIONS_WITH_INCOMING.add(raw), using=self.using)
-            with pg.copy(f"COPY incoming_hj212 ({', '.join(self.PACKET_COLUMNS)}) FROM STDIN") as copy:
-                for row in self._packet_rows(batch):
-                    copy.write_row(row)
-            with pg.copy(
-                f"COPY incoming_hj212_values (mn, qn, cn_key, {', '.join(self.MEASUREMENT_COLUMNS)}) "
-                "FROM STDIN"
-            ) as copy:
-                for item in batch:
-                    for row in self._measurement_rows(item):
-                        copy.write_row((*item.key, *row))
-            pg.execute(
-                MOVE_INCOMING.format(
-                    packet_columns=", ".join(self.PACKET_COLUMNS),
-                    measurement_columns=", ".join(self.MEASUREMENT_COLUMNS),
-                )
-            )
-            return {tuple(row) for row in pg.fetchall()}
-
     def _insert_packets(self, cursor, batch) -> set[tuple[str, str, str]]:
+        """Insert the packets not stored yet; returns the keys (MN, QN, CN) of those inserted."""
+        if self.connection.vendor == "postgresql":
+            with self._pg_cursor() as pg:
+                self._create_incoming_tables(pg)
+                pg.execute("DELETE FROM incoming_hj212")
+                _copy(pg, "incoming_hj212", self.PACKET_COLUMNS, PACKET_TYPES, self._packet_rows(batch))
+                pg.execute(INSERT_INCOMING_PACKETS.format(columns=", ".join(self.PACKET_COLUMNS)))
+                return {tuple(row) for row in pg.fetchall()}
         rows = self._packet_rows(batch)
         columns = ", ".join(self.PACKET_COLUMNS)
         inserted: set[tuple[str, str, str]] = set()
@@ -246,27 +225,67 @@ class PacketStore:
         return inserted
 
     def _insert_measurements(self, cursor, items) -> None:
-        cursor.executemany(
-            f"INSERT INTO hj212_measurement ({', '.join(self.MEASUREMENT_COLUMNS)}) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            [row for item in items for row in self._measurement_rows(item)],
-        )
+        """The values of newly stored packets. Two packets with different QNs may still carry the same
+        reading (a device re-sending its data under a new QN); the first one stored is kept."""
+        rows = self._measurement_rows(items)
+        if not rows:
+            return
+        if self.connection.vendor != "postgresql":
+            cursor.executemany(
+                f"INSERT INTO hj212_measurement ({', '.join(self.MEASUREMENT_COLUMNS)}) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                rows,
+            )
+            return
+        import psycopg
 
-    def _touch_devices(self, cursor, batch) -> None:
+        with self._pg_cursor() as pg:
+            # Straight into the table, which is three times cheaper for PostgreSQL than through a
+            # temporary table; a reading already stored makes the COPY fail, and only then do the
+            # rows take the longer way that skips what is there.
+            try:
+                with transaction.atomic(using=self.using):
+                    _copy(pg, "hj212_measurement", self.MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, rows)
+            except psycopg.errors.UniqueViolation:
+                pg.execute("DELETE FROM incoming_hj212_values")
+                _copy(pg, "incoming_hj212_values", self.MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, rows)
+                pg.execute(INSERT_INCOMING_VALUES.format(columns=", ".join(self.MEASUREMENT_COLUMNS)))
+
+    def _pg_cursor(self):
+        """A plain psycopg cursor: Django's bind parameters on the client, and COPY wants its own."""
+        import psycopg
+
+        return psycopg.Cursor(self.connection.connection)
+
+    def _create_incoming_tables(self, pg) -> None:
+        # Creating them costs more than the rest of a small batch: once per session, counted only when
+        # the transaction that created them commits (a rollback takes them away again).
+        raw = self.connection.connection
+        if raw not in _SESSIONS_WITH_INCOMING:
+            pg.execute(INCOMING_TABLES)
+            transaction.on_commit(lambda: _SESSIONS_WITH_INCOMING.add(raw), using=self.using)
+
+    def _touch_devices(self, cursor, batch) -> dict[int, datetime]:
         adapt = self.connection.ops.adapt_datetimefield_value
         last: dict[int, Received] = {}
         for item in batch:
             seen = last.get(item.device_id)
             if seen is None or item.received_at >= seen.received_at:
                 last[item.device_id] = item
+        touched = self._touched
+        last = {
+            device_id: item
+            for device_id, item in last.items()
+            if device_id not in touched or item.received_at - touched[device_id] >= self.touch_every
+        }
+        if not last:
+            return {}
         rows = [
             (adapt(item.received_at), (item.packet.cn or "")[:4], item.peer[:64], device_id)
             for device_id, item in sorted(last.items())
         ]
         if self.connection.vendor == "postgresql":
-            import psycopg
-
-            with psycopg.Cursor(self.connection.connection) as pg:
+            with self._pg_cursor() as pg:
                 times, cns, peers, ids = (list(column) for column in zip(*rows, strict=True))
                 pg.execute(
                     "UPDATE hj212_device AS d SET last_seen_at = v.t, last_cn = v.cn, last_peer = v.peer "
@@ -275,12 +294,13 @@ class PacketStore:
                     "WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at <= v.t)",
                     [times, cns, peers, ids],
                 )
-            return
-        cursor.executemany(
-            "UPDATE hj212_device SET last_seen_at = %s, last_cn = %s, last_peer = %s "
-            "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at <= %s)",
-            [(*row, row[0]) for row in rows],
-        )
+        else:
+            cursor.executemany(
+                "UPDATE hj212_device SET last_seen_at = %s, last_cn = %s, last_peer = %s "
+                "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at <= %s)",
+                [(*row, row[0]) for row in rows],
+            )
+        return {device_id: item.received_at for device_id, item in last.items()}
 
     # -- realtime cache ------------------------------------------------------------------------
     @staticmethod
@@ -318,25 +338,37 @@ def latest_values(device_id: int) -> dict[str, dict]:
     return latest
 
 
+def _copy(pg, table: str, columns: Sequence[str], types: Sequence[str], rows: Sequence[tuple]) -> None:
+    """COPY ``rows`` into ``table`` in the binary format: nothing for PostgreSQL to parse, and dumped
+    by psycopg's C code."""
+    with pg.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+PACKET_TYPES = (
+    "timestamptz", "int8", "text", "text", "text", "text",
+    "timestamptz", "bool", "bytea", "text", "text", "text",
+)  # fmt: skip
+MEASUREMENT_TYPES = ("int8", "timestamptz", "text", "text", "text", "float8", "text")
+
+# DELETE, not TRUNCATE, empties them before each batch: a batch is a few hundred rows, and TRUNCATE
+# makes new files every time.
 INCOMING_TABLES = """
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_hj212 (
     received_at timestamptz, device_id bigint, mn varchar, qn varchar, cn varchar, st varchar,
     data_time timestamptz, resent boolean, frame bytea, peer varchar, gateway varchar, deviations text
 );
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_hj212_values (
-    mn varchar, qn varchar, cn_key varchar,
     device_id bigint, time timestamptz, cn varchar, code varchar, kind varchar, value float8, flag varchar
 )"""
 
-MOVE_INCOMING = """
-WITH new AS (
-    INSERT INTO hj212_rawpacket ({packet_columns}) SELECT {packet_columns} FROM incoming_hj212
-    ON CONFLICT (mn, qn, cn) DO NOTHING RETURNING mn, qn, cn
-), measurements AS (
-    INSERT INTO hj212_measurement ({measurement_columns})
-    SELECT {measurement_columns} FROM incoming_hj212_values v
-    WHERE (v.mn, v.qn, v.cn_key) IN (SELECT mn, qn, cn FROM new)
-    ON CONFLICT DO NOTHING
-)
-SELECT mn, qn, cn FROM new
+INSERT_INCOMING_PACKETS = """
+INSERT INTO hj212_rawpacket ({columns}) SELECT {columns} FROM incoming_hj212
+ON CONFLICT (mn, qn, cn) DO NOTHING RETURNING mn, qn, cn
+"""
+
+INSERT_INCOMING_VALUES = """
+INSERT INTO hj212_measurement ({columns}) SELECT {columns} FROM incoming_hj212_values ON CONFLICT DO NOTHING
 """
