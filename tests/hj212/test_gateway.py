@@ -1,20 +1,20 @@
 """The gateway end to end in this process: a real TCP socket, the real database (hence transactional
 tests: the gateway writes from its own thread), replies checked byte for byte through the codec."""
 
-import asyncio
 import socket
 import threading
 import time
 from contextlib import contextmanager
 
 import pytest
+import uvloop
 from django.db import OperationalError
 
 from lantian.core.models import Organization
 from lantian.hj212 import StreamFramer, decode, split_packet
 from lantian.hj212.gateway import Gateway
 from lantian.hj212.models import Device, Measurement, RawPacket, RejectedPacket
-from lantian.hj212.simulator import SimulatedDevice
+from lantian.hj212.simulator import SimulatedDevice, Simulation
 from lantian.hj212.storage import PacketStore
 
 from .frames import make_frame
@@ -42,7 +42,7 @@ def gateway(device, tmp_path):
     gw = Gateway(
         host="127.0.0.1", port=0, spool_root=tmp_path / "spool", flush_interval=0.001, retry_interval=0.2
     )
-    loop = asyncio.new_event_loop()
+    loop = uvloop.new_event_loop()  # as the command runs it
     thread = threading.Thread(
         target=loop.run_until_complete, args=(gw.run(install_signals=False),), daemon=True
     )
@@ -248,3 +248,19 @@ def test_a_device_registered_after_start_is_accepted(gateway, device):
         client.send(sim.encode(sim.next_packet()))
         [reply] = client.replies(1)
     assert reply.cn == "9014"
+
+
+def test_the_simulator_plays_corrupt_duplicate_and_split_packets_and_checks_every_reply(gateway, device):
+    simulation = Simulation(
+        [station(device)], "127.0.0.1", gateway.port, rate=1000, packets=300, corrupt=0.1, duplicate=0.1,
+        split=0.1, ack_timeout=10, reconnect=False,
+    )  # fmt: skip
+    report = uvloop.run(simulation.run())
+
+    assert report.ok, (report.summary(), report.unexpected[:3])
+    assert report.corrupt > 10 and report.duplicates > 10 and report.split_parts > 20
+    assert report.refused + report.corrupt_passed == report.corrupt
+    assert report.acked == report.expected_acks
+    stored = set(RawPacket.objects.values_list("mn", "qn", "cn"))
+    assert report.acked_keys <= stored
+    assert len(stored) == len(report.acked_keys) + report.corrupt_passed

@@ -7,7 +7,6 @@ restart it without disturbing anything else; it is skipped where the PostgreSQL 
 not installed.
 """
 
-import asyncio
 import glob
 import json
 import os
@@ -23,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from lantian.hj212.simulator import Simulation, make_devices
 
@@ -196,7 +196,7 @@ def test_kill_and_database_restart_lose_no_acknowledged_packet(cluster, tmp_path
         devices, "127.0.0.1", port, rate=300, duration=12, duplicate=0.05, split=0.05, ack_timeout=60
     )
     outcome = {}
-    player = threading.Thread(target=lambda: outcome.update(report=asyncio.run(simulation.run())))
+    player = threading.Thread(target=lambda: outcome.update(report=uvloop.run(simulation.run())))
     player.start()
     try:
         time.sleep(3)

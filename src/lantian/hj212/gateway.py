@@ -10,6 +10,12 @@ arrived on their connection. The spool is replayed, oldest first, before new pac
 database again. Refused frames are answered with 9011 and the QnRtn that says why, when the frame
 says who sent it, and are kept with their reason for the operators.
 
+Connections are ``asyncio.Protocol``s (the command runs them on uvloop): frames are handled in
+``data_received`` without a task or future per packet, and each connection's replies wait in one
+queue that the writer flushes after every batch. When more than ``BACKLOG_LIMIT`` packets wait for
+the database, the gateway stops reading its sockets until the writer catches up; TCP then holds the
+devices back, and memory stays bounded.
+
 Several gateway processes can serve side by side (``reuse_port`` or different ports behind a TCP
 load balancer): duplicates are suppressed by the database (MN + QN + CN), each process has its own
 spool slot.
@@ -25,7 +31,7 @@ import signal
 import socket
 import sys
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +59,7 @@ REPLAY_BUDGET = 0.5  # seconds of spool replay per batch while catching up: olde
 REJECTION_FLUSH_INTERVAL = 0.5  # seconds; refusals are written with packets or at least this often
 DIRECTORY_MIN_AGE = 2.0  # seconds; an unknown MN reloads the registry at most this often
 TOUCH_EVERY = timedelta(seconds=5)  # a device's last-seen time is written at most this often
+BACKLOG_LIMIT = 50_000  # packets waiting for the writer before the gateway stops reading sockets
 _HEADER_FIELD = re.compile(rb"(QN|ST|CN|PW|MN|Flag)=([^;&]*)")
 
 
@@ -87,10 +94,85 @@ class DeviceDirectory:
         self.loaded_at = time.monotonic()
 
 
-@dataclass(slots=True)
 class Pending:
-    received: Received
-    done: asyncio.Future  # True when durably stored (database or spool)
+    """A packet on its way to storage; ``stored`` becomes True (database or spool) or False (neither:
+    no acknowledgement). The connections that owe a reply for it are flushed when it is decided."""
+
+    __slots__ = ("received", "stored", "waiters")
+
+    def __init__(self, received: Received | None = None) -> None:
+        self.received = received
+        self.stored: bool | None = None
+        self.waiters: list[DeviceConnection] = []
+
+
+class DeviceConnection(asyncio.Protocol):
+    """One device's TCP connection. Frames are handled as soon as they are read; replies leave in the
+    order their frames arrived, an acknowledgement once its packet is stored."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.framer = StreamFramer()
+        self.replies: deque[bytes | tuple[Pending, Packet]] = deque()
+        self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self.ending = False  # the device sent EOF: close once every reply is out
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        peername = transport.get_extra_info("peername")
+        self.peer = f"{peername[0]}:{peername[1]}" if isinstance(peername, tuple) else str(peername or "")
+        self.gateway._connections.add(self)
+        if self.gateway._reading_paused:
+            transport.pause_reading()
+
+    def data_received(self, data: bytes) -> None:
+        on_frame = self.gateway._on_frame
+        for frame in self.framer.feed(data):
+            on_frame(frame, self)
+        self.flush()
+
+    def eof_received(self) -> bool:
+        for frame in self.framer.close():
+            self.gateway._on_frame(frame, self)
+        self.ending = True
+        self.flush()
+        return True  # keep the transport open for the acknowledgements still to come
+
+    def connection_lost(self, exc) -> None:
+        self.transport = None
+        self.gateway._connections.discard(self)
+
+    def send(self, reply: bytes) -> None:
+        self.replies.append(reply)
+
+    def send_when_stored(self, pending: Pending, packet: Packet) -> None:
+        self.replies.append((pending, packet))
+        pending.waiters.append(self)
+
+    def flush(self) -> None:
+        """Write the replies that are ready, up to the first packet still waiting for storage."""
+        queue, out = self.replies, []
+        while queue:
+            head = queue[0]
+            if head.__class__ is bytes:
+                out.append(head)
+            else:
+                pending, packet = head
+                if pending.stored is None:
+                    break
+                if pending.stored and packet.needs_ack:
+                    out.append(replies.data_answer_frame(packet))
+                    self.gateway.stats.acked += 1
+            queue.popleft()
+        transport = self.transport
+        if transport is None:
+            queue.clear()  # the device went away: nothing to write to
+            return
+        if out:
+            transport.write(out[0] if len(out) == 1 else b"".join(out))
+        if self.ending and not queue:
+            transport.close()
 
 
 @dataclass
@@ -143,17 +225,19 @@ class Gateway:
         self.spool: Spool | None = None
         self.name = name or socket.gethostname()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-db")
-        self._queue: asyncio.Queue[Pending | None] = asyncio.Queue()
+        self._incoming: list[Pending] = []  # accepted, waiting for the writer
+        self._wake_writer = asyncio.Event()
+        self._reading_paused = False
+        self._closing = False
         self._rejections: list[Rejection] = []
-        self._split: dict[tuple, tuple[asyncio.Future, list[bytes]]] = {}
+        self._split: dict[tuple, tuple[Pending, list[bytes]]] = {}
         self._stored_keys: OrderedDict[tuple, None] = OrderedDict()  # recently stored, for repeats
         self._db_retry_at = 0.0
         self._db_down = False
-        self._deferred: list[tuple[bytes, str, asyncio.Queue]] = []
+        self._deferred: list[tuple[bytes, DeviceConnection]] = []
         self._refresh: asyncio.Task | None = None
-        self._connections: dict[asyncio.StreamWriter, asyncio.StreamReader] = {}
+        self._connections: set[DeviceConnection] = set()
         self._unsaved_rejections: list[Rejection] = []  # database thread only
-        self._handlers: set[asyncio.Task] = set()
         self._stopping = asyncio.Event()
         self.server: asyncio.Server | None = None
         self.ready = asyncio.Event()
@@ -167,8 +251,8 @@ class Gateway:
         self.spool = await loop.run_in_executor(self._db, Spool.claim, self.spool_root)
         self.name = f"{self.name}/{self.spool.directory.name}"
         await loop.run_in_executor(self._db, self._load_directory)
-        self.server = await asyncio.start_server(
-            self._handle, self.host, self.port, reuse_port=self.reuse_port or None, limit=1 << 20
+        self.server = await loop.create_server(
+            lambda: DeviceConnection(self), self.host, self.port, reuse_port=self.reuse_port or None
         )
         self.port = self.server.sockets[0].getsockname()[1]
         if install_signals:
@@ -180,15 +264,19 @@ class Gateway:
         self.ready.set()
         await self._stopping.wait()
 
-        # Drain: accept nothing more, finish the frames already read, store and acknowledge them.
+        # Drain: accept and read nothing more; store and acknowledge the frames already read.
         self.server.close()
-        for conn, reader in list(self._connections.items()):
-            conn.transport.pause_reading()
-            reader.feed_eof()
-        if self._handlers:
-            await asyncio.wait(self._handlers, timeout=30)
-        await self._queue.put(None)
+        self._pause_reading()
+        self._closing = True
+        self._wake_writer.set()
         await writer
+        for conn in list(self._connections):
+            conn.ending = True
+            conn.flush()
+        for _ in range(100):  # up to a second for the last acknowledgements to leave
+            if not self._connections:
+                break
+            await asyncio.sleep(0.01)
         await loop.run_in_executor(self._db, self._replay_before_exit)
         housekeeping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -220,7 +308,10 @@ class Gateway:
             for partial in self.reassembler.expire():
                 entry = self._split.pop(partial.key, None)
                 if entry is not None:
-                    entry[0].set_result(False)
+                    pending = entry[0]
+                    pending.stored = False  # its parts are not acknowledged
+                    for conn in pending.waiters:
+                        conn.flush()
                     self._reject(
                         b"".join(entry[1]),
                         f"split message incomplete after {self.reassembler.timeout:.0f} s: "
@@ -233,65 +324,18 @@ class Gateway:
                 log.info("%s: %s", self.name, self.stats.line())
                 last_stats = time.monotonic()
 
-    # ================================================================================= connection
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        self._handlers.add(task)
-        self._connections[writer] = reader  # so that shutdown can end the read loop
-        peername = writer.get_extra_info("peername")
-        peer = f"{peername[0]}:{peername[1]}" if isinstance(peername, tuple) else str(peername or "")
-        framer = StreamFramer()
-        outbox: asyncio.Queue = asyncio.Queue()
-        sender = asyncio.create_task(self._send(writer, outbox))
-        try:
-            while not self._stopping.is_set():
-                try:
-                    data = await reader.read(65536)
-                except (ConnectionError, OSError):
-                    break
-                if not data:
-                    break
-                for frame in framer.feed(data):
-                    self._on_frame(frame, peer, outbox)
-            for frame in framer.close():
-                self._on_frame(frame, peer, outbox)
-        finally:
-            await outbox.put(None)
-            with contextlib.suppress(Exception):
-                await sender
-            self._connections.pop(writer, None)
-            with contextlib.suppress(Exception):
-                writer.close()
-                await writer.wait_closed()
-            self._handlers.discard(task)
+    # ================================================================================= flow control
+    def _pause_reading(self) -> None:
+        self._reading_paused = True
+        for conn in self._connections:
+            if conn.transport is not None:
+                conn.transport.pause_reading()
 
-    async def _send(self, writer: asyncio.StreamWriter, outbox: asyncio.Queue) -> None:
-        """Write replies in arrival order; an acknowledgement waits until its packet is stored."""
-        broken = False
-        while True:
-            item = await outbox.get()
-            if item is None:
-                break
-            if isinstance(item, bytes):
-                reply = item
-            else:
-                done, packet = item
-                try:
-                    stored = await done
-                except Exception:  # neither database nor spool took it: no acknowledgement
-                    continue
-                if not stored or not packet.needs_ack:
-                    continue
-                reply = replies.data_answer_frame(packet)
-                self.stats.acked += 1
-            if broken:
-                continue
-            try:
-                writer.write(reply)
-                if outbox.empty():
-                    await writer.drain()
-            except (ConnectionError, OSError):
-                broken = True  # the device went away; keep consuming so nothing waits forever
+    def _resume_reading(self) -> None:
+        self._reading_paused = False
+        for conn in self._connections:
+            if conn.transport is not None:
+                conn.transport.resume_reading()
 
     def _encode_reply(self, packet: Packet) -> bytes:
         entry = self.directory.by_mn.get(packet.mn or "")
@@ -299,42 +343,41 @@ class Gateway:
         return encode(packet, key=key, strict=False)
 
     # ====================================================================================== frames
-    def _on_frame(
-        self, frame: bytes | FramingError, peer: str, outbox: asyncio.Queue, looked_again=False
-    ) -> None:
+    def _on_frame(self, frame: bytes | FramingError, conn: DeviceConnection, looked_again=False) -> None:
         self.stats.frames += 1
         if isinstance(frame, FramingError):
-            self._reject(frame.garbage, frame.reason, peer=peer)
+            self._reject(frame.garbage, frame.reason, peer=conn.peer)
             return
         try:
             packet = decode(frame, strict=False, keys=self.directory.keys)
         except HJ212Error as error:
-            self._refuse(frame, str(error), error.qn_rtn, peer, outbox, _header_guess(frame))
+            self._refuse(frame, str(error), error.qn_rtn, conn, _header_guess(frame))
             return
         entry = self.directory.by_mn.get(packet.mn or "")
         if entry is None and not looked_again:
-            self._defer(frame, peer, outbox)  # perhaps registered a moment ago: look again first
+            self._defer(frame, conn)  # perhaps registered a moment ago: look again first
             return
         if entry is None:
-            self._refuse(frame, f"unknown device MN {packet.mn!r}", QN_RTN_MN_ERROR, peer, outbox, packet)
+            self._refuse(frame, f"unknown device MN {packet.mn!r}", QN_RTN_MN_ERROR, conn, packet)
             return
         if packet.pw != entry.password:
-            self._refuse(frame, "wrong access password (PW)", QN_RTN_PW_ERROR, peer, outbox, packet, entry.id)
+            self._refuse(frame, "wrong access password (PW)", QN_RTN_PW_ERROR, conn, packet, entry.id)
             return
         if not entry.active:
-            self._refuse(frame, "device is not active", QN_RTN_REJECTED, peer, outbox, packet, entry.id)
+            self._refuse(frame, "device is not active", QN_RTN_REJECTED, conn, packet, entry.id)
             return
         if packet.cn == CN_TIME_CALIBRATION:
-            outbox.put_nowait(self._encode_reply(replies.time_calibration_answer(packet)))
-        loop = asyncio.get_running_loop()
+            conn.send(self._encode_reply(replies.time_calibration_answer(packet)))
         if packet.pnum is not None or packet.pno is not None:
-            self._on_part(frame, packet, entry, peer, outbox, loop)
+            self._on_part(frame, packet, entry, conn)
             return
-        self._enqueue(frame, packet, entry, peer, outbox, loop.create_future())
+        pending = Pending()
+        self._enqueue(frame, packet, entry, conn.peer, pending)
+        conn.send_when_stored(pending, packet)
 
-    def _defer(self, frame, peer, outbox) -> None:
+    def _defer(self, frame, conn) -> None:
         self.stats.frames -= 1  # counted again when handled
-        self._deferred.append((frame, peer, outbox))
+        self._deferred.append((frame, conn))
         if self._refresh is None or self._refresh.done():
             self._refresh = asyncio.create_task(self._refresh_then_handle())
 
@@ -347,51 +390,54 @@ class Gateway:
         deferred, self._deferred = self._deferred, []
         await asyncio.get_running_loop().run_in_executor(self._db, self._load_directory)
         self.directory.loaded_at = time.monotonic()  # even if the database did not answer
-        for frame, peer, outbox in deferred:
-            self._on_frame(frame, peer, outbox, looked_again=True)
+        for frame, conn in deferred:
+            self._on_frame(frame, conn, looked_again=True)
+            conn.flush()
         if self._deferred:  # arrived during the reload: they need one more look
             self._refresh = asyncio.create_task(self._refresh_then_handle())
 
-    def _on_part(self, frame, packet, entry, peer, outbox, loop) -> None:
+    def _on_part(self, frame, packet, entry, conn) -> None:
         try:
             whole = self.reassembler.add(packet)
         except HJ212Error as error:
-            self._refuse(frame, str(error), error.qn_rtn, peer, outbox, packet, entry.id)
+            self._refuse(frame, str(error), error.qn_rtn, conn, packet, entry.id)
             return
         key = message_key(packet)
-        done, frames = self._split.setdefault(key, (loop.create_future(), []))
+        pending, frames = self._split.setdefault(key, (Pending(), []))
         frames.append(frame)
-        outbox.put_nowait((done, packet))  # each part is acknowledged once the whole is stored
+        conn.send_when_stored(pending, packet)  # each part is acknowledged once the whole is stored
         if whole is not None:
             del self._split[key]
-            self._enqueue(b"".join(frames), whole, entry, peer, None, done)
+            self._enqueue(b"".join(frames), whole, entry, conn.peer, pending)
 
-    def _enqueue(self, frame, packet, entry, peer, outbox, done) -> None:
+    def _enqueue(self, frame, packet, entry, peer, pending: Pending) -> None:
         received = Received(
             frame, packet, entry.id, self.clock(), peer, self.name, "; ".join(map(str, packet.warnings))
         )
         if received.key in self._stored_keys:  # a repeat of a stored packet: acknowledge it again
             self.stats.duplicates += 1
-            done.set_result(True)
-        else:
-            self._queue.put_nowait(Pending(received, done))
-        if outbox is not None:
-            outbox.put_nowait((done, packet))
+            pending.stored = True
+            return
+        pending.received = received
+        self._incoming.append(pending)
+        if len(self._incoming) == 1:
+            self._wake_writer.set()
+        elif len(self._incoming) >= BACKLOG_LIMIT and not self._reading_paused:
+            self._pause_reading()  # the database is slower than the devices: let TCP hold them back
 
-    def _refuse(self, frame, reason, qn_rtn, peer, outbox, packet: Packet | None, device_id=None) -> None:
+    def _refuse(self, frame, reason, qn_rtn, conn, packet: Packet | None, device_id=None) -> None:
         self._reject(
             frame,
             reason,
             qn_rtn=qn_rtn,
             mn=(packet.mn if packet else "") or "",
-            peer=peer,
+            peer=conn.peer,
             device_id=device_id,
         )
         if packet is not None and packet.mn and packet.qn:
             with contextlib.suppress(HJ212Error, ValueError):
-                outbox.put_nowait(
-                    encode(replies.request_answer(packet, qn_rtn), strict=False)
-                )  # answered in plain text: the key may be what is wrong
+                # answered in plain text: the key may be what is wrong
+                conn.send(encode(replies.request_answer(packet, qn_rtn), strict=False))
 
     def _reject(self, frame, reason, *, qn_rtn=None, mn="", peer="", device_id=None) -> None:
         self.stats.rejected += 1
@@ -403,43 +449,35 @@ class Gateway:
     # ====================================================================================== writer
     async def _writer(self) -> None:
         loop = asyncio.get_running_loop()
-        stopping = False
-        while not stopping:
-            try:
-                first = await asyncio.wait_for(self._queue.get(), REJECTION_FLUSH_INTERVAL)
-            except TimeoutError:
-                if not self._rejections and not self.spool.pending:
-                    continue
-                first = ...  # no packets, but refusals to record or spooled packets to replay
-            if first is ...:
-                batch = []
-            elif first is None:
-                stopping = True
-                batch = []
-            else:
-                batch = [first]
-                if self._queue.qsize() < self.batch_size:
+        while True:
+            if not self._incoming and not self._closing:
+                self._wake_writer.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake_writer.wait(), REJECTION_FLUSH_INTERVAL)
+                if len(self._incoming) < self.batch_size and not self._closing:
                     await asyncio.sleep(self.flush_interval)  # let a batch gather
-            while len(batch) < self.batch_size and not self._queue.empty():
-                item = self._queue.get_nowait()
-                if item is None:
-                    stopping = True
-                    break
-                batch.append(item)
+            if self._closing and not self._incoming and not self._rejections:
+                return
+            if not self._incoming and not self._rejections and not self.spool.pending:
+                continue
+            batch = self._incoming[: self.batch_size]
+            del self._incoming[: self.batch_size]
             rejections, self._rejections = self._rejections, []
             try:
                 outcome = await loop.run_in_executor(self._db, self._persist, batch, rejections)
             except Exception as error:  # the spool failed too (disk full…): nothing is acknowledged
                 log.error("batch of %d packets neither stored nor spooled: %s", len(batch), error)
-                for item in batch:
-                    if not item.done.done():
-                        item.done.set_exception(error)
-                continue
-            for item, new in zip(batch, outcome, strict=True):
-                if new:
+                outcome = None
+            waiting = set()
+            for index, item in enumerate(batch):
+                if outcome is not None and outcome[index]:
                     self._remember(item.received.key)
-                if not item.done.done():
-                    item.done.set_result(True)
+                item.stored = outcome is not None
+                waiting.update(item.waiters)
+            for conn in waiting:
+                conn.flush()
+            if self._reading_paused and not self._closing and len(self._incoming) < BACKLOG_LIMIT // 2:
+                self._resume_reading()
 
     def _remember(self, key: tuple) -> None:
         self._stored_keys[key] = None

@@ -191,9 +191,47 @@ class Report:
         )
 
 
+class _Link(asyncio.Protocol):
+    """One simulated device's connection to the gateway; replies are checked as they arrive."""
+
+    def __init__(self, simulation: Simulation, device: SimulatedDevice) -> None:
+        self.simulation, self.device = simulation, device
+        self.framer = StreamFramer()
+        self.keys = {device.mn: device.key} if device.key else None
+        self.transport: asyncio.Transport | None = None
+        self.writable = asyncio.Event()
+        self.writable.set()
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        for frame in self.framer.feed(data):
+            self.simulation._on_frame(self.device, frame, self.keys)
+
+    def connection_lost(self, exc) -> None:
+        self.transport = None
+        self.writable.set()
+        self.simulation._on_lost(self)
+
+    def pause_writing(self) -> None:
+        self.writable.clear()
+
+    def resume_writing(self) -> None:
+        self.writable.set()
+
+    @property
+    def up(self) -> bool:
+        return self.transport is not None and not self.transport.is_closing()
+
+
 class Simulation:
     """Plays ``devices`` against ``host:port`` at ``rate`` packets per second in all, for ``duration``
-    seconds or ``packets`` packets, whichever ends first."""
+    seconds or ``packets`` packets, whichever ends first.
+
+    One pacing loop sends for every device in turn (a device's turn comes ``len(devices) / rate``
+    seconds apart), so the simulator spends its time on packets rather than on timers. A device whose
+    connection drops reconnects and sends again everything not yet acknowledged (``reconnect``)."""
 
     def __init__(
         self,
@@ -222,76 +260,87 @@ class Simulation:
         self._waiting: dict[tuple[str, str], list[float]] = {}  # (MN, QN) → send times of unacked frames
         self._refusals: dict[tuple[str, str], int] = {}
         self._sent: dict[str, dict[str, tuple[list[bytes], str]]] = {}  # MN → QN → (frames, CN) unacked
-        self._budget = packets
-        self._all_sent = asyncio.Event()
+        self._links: dict[str, _Link] = {}
+        self._reconnecting: dict[str, asyncio.Task] = {}
+        self._finished = False
 
     async def run(self) -> Report:
+        await asyncio.gather(*(self._connect(device) for device in self.devices))
+        order = self.devices[:]
+        self.rng.shuffle(order)  # turns staggered across devices and kinds
         started = time.perf_counter()
-        per_device = self.rate / max(len(self.devices), 1)
-        await asyncio.gather(*(self._play(device, per_device, started) for device in self.devices))
-        self.report.elapsed = time.perf_counter() - started
-        deadline = time.perf_counter() + self.ack_timeout
-        while (self._waiting or self._refusals) and time.perf_counter() < deadline:
-            await asyncio.sleep(0.05)
+        try:
+            await self._pace(order, started)
+            self.report.elapsed = time.perf_counter() - started
+            deadline = time.perf_counter() + self.ack_timeout
+            while (self._waiting or self._refusals) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.05)
+        finally:
+            self._finished = True
+            for task in self._reconnecting.values():
+                task.cancel()
+            for link in self._links.values():
+                if link.transport is not None:
+                    link.transport.close()
         self.report.missing = sorted(self._waiting)
         self.report.unexpected.extend(f"no 9011 refusal for corrupt {key}" for key in self._refusals)
         return self.report
 
-    def _take(self) -> bool:
-        if self._budget is None:
-            return True
-        if self._budget <= 0:
-            return False
-        self._budget -= 1
-        return True
-
-    async def _play(self, device: SimulatedDevice, rate: float, started: float) -> None:
-        period = 1.0 / rate if rate > 0 else 0.0
-        reader, writer = await asyncio.open_connection(self.host, self.port)
-        listener = asyncio.create_task(self._listen(device, reader))
-        # Stagger devices over one period so they do not all send at the same instant.
-        next_at = started + self.rng.random() * period
-        try:
-            while self._take():
-                if self.duration is not None and time.perf_counter() - started >= self.duration:
-                    break
-                delay = next_at - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                next_at += period
+    async def _pace(self, order: list[SimulatedDevice], started: float) -> None:
+        budget = self.packets
+        turns = 0
+        while budget is None or turns < budget:
+            now = time.perf_counter()
+            if self.duration is not None and now - started >= self.duration:
+                return
+            due = int((now - started) * self.rate) + 1 - turns
+            if budget is not None:
+                due = min(due, budget - turns)
+            if due <= 0:
+                await asyncio.sleep(min((turns + 1) / self.rate - (now - started), 0.002))
+                continue
+            for _ in range(min(due, 1000)):  # then let the replies in
+                device = order[turns % len(order)]
+                turns += 1
+                link = self._links[device.mn]
                 frames = self._frames(device)
-                try:
-                    if listener.done():
-                        raise ConnectionError("the gateway closed the connection")
-                    writer.write(b"".join(frames))
-                    await writer.drain()
-                except (ConnectionError, OSError):
-                    if not self.reconnect:
-                        raise
-                    listener.cancel()
-                    reader, writer = await self._reconnect()
-                    listener = asyncio.create_task(self._listen(device, reader))
-                    await self._resend(
-                        device, writer
-                    )  # everything unacknowledged; the gateway keeps one copy
-            deadline = time.perf_counter() + self.ack_timeout
-            while time.perf_counter() < deadline and any(mn == device.mn for mn, _ in self._waiting):
-                await asyncio.sleep(0.05)
-                if listener.done() and self.reconnect:  # the gateway restarted: resend what is unacked
-                    reader, writer = await self._reconnect()
-                    listener = asyncio.create_task(self._listen(device, reader))
-                    await self._resend(device, writer)
-        finally:
-            listener.cancel()
-            writer.close()
+                if link.up:
+                    link.transport.write(frames[0] if len(frames) == 1 else b"".join(frames))
+                elif not self.reconnect:
+                    raise ConnectionError(f"{device.mn}: the gateway closed the connection")
+                # else: sent again with everything unacknowledged once the link is back
+                if not link.writable.is_set():
+                    await link.writable.wait()  # the gateway is not reading: TCP holds the device back
+            await asyncio.sleep(0)
 
-    async def _reconnect(self):
-        for _ in range(600):
-            try:
-                return await asyncio.open_connection(self.host, self.port)
-            except OSError:
-                await asyncio.sleep(0.1)
-        raise ConnectionError(f"gateway {self.host}:{self.port} did not come back")
+    async def _connect(self, device: SimulatedDevice) -> _Link:
+        loop = asyncio.get_running_loop()
+        _transport, link = await loop.create_connection(lambda: _Link(self, device), self.host, self.port)
+        self._links[device.mn] = link
+        return link
+
+    def _on_lost(self, link: _Link) -> None:
+        device = link.device
+        if self._finished or not self.reconnect or self._links.get(device.mn) is not link:
+            return
+        if device.mn not in self._reconnecting:
+            self._reconnecting[device.mn] = asyncio.get_running_loop().create_task(self._come_back(device))
+
+    async def _come_back(self, device: SimulatedDevice) -> None:
+        """Reconnect (the gateway may be restarting) and send again what is not acknowledged."""
+        try:
+            for _ in range(600):
+                try:
+                    link = await self._connect(device)
+                    break
+                except OSError:
+                    await asyncio.sleep(0.1)
+            else:
+                self.report.unexpected.append(f"{device.mn}: the gateway did not come back")
+                return
+            self._resend(device, link)
+        finally:
+            self._reconnecting.pop(device.mn, None)
 
     def _frames(self, device: SimulatedDevice) -> list[bytes]:
         roll = self.rng.random()
@@ -323,34 +372,28 @@ class Simulation:
         report.expected_acks += len(frames)
         return frames
 
-    async def _resend(self, device: SimulatedDevice, writer) -> None:
+    def _resend(self, device: SimulatedDevice, link: _Link) -> None:
         unacked = self._sent.get(device.mn, {})
+        frames = []
+        now = time.perf_counter()
         for mn, qn in list(self._waiting):
             if mn != device.mn or qn not in unacked:
                 continue
-            frames, _cn = unacked[qn]
-            now = time.perf_counter()
-            self._waiting[(mn, qn)] = [now] * len(frames)
-            writer.write(b"".join(frames))
-        await writer.drain()
+            self._waiting[(mn, qn)] = [now] * len(unacked[qn][0])
+            frames.extend(unacked[qn][0])
+        if frames and link.up:
+            link.transport.write(b"".join(frames))
 
-    async def _listen(self, device: SimulatedDevice, reader) -> None:
-        framer = StreamFramer()
-        keys = {device.mn: device.key} if device.key else None
-        while True:
-            data = await reader.read(65536)
-            if not data:
-                return
-            for frame in framer.feed(data):
-                if isinstance(frame, HJ212Error):
-                    self.report.unexpected.append(f"{device.mn}: garbage from the gateway: {frame.reason}")
-                    continue
-                try:
-                    reply = decode(frame, keys=keys)
-                except HJ212Error as error:
-                    self.report.unexpected.append(f"{device.mn}: unreadable reply: {error}")
-                    continue
-                self._on_reply(device, reply)
+    def _on_frame(self, device: SimulatedDevice, frame, keys) -> None:
+        if isinstance(frame, HJ212Error):
+            self.report.unexpected.append(f"{device.mn}: garbage from the gateway: {frame.reason}")
+            return
+        try:
+            reply = decode(frame, keys=keys)
+        except HJ212Error as error:
+            self.report.unexpected.append(f"{device.mn}: unreadable reply: {error}")
+            return
+        self._on_reply(device, reply)
 
     def _on_reply(self, device: SimulatedDevice, reply: Packet) -> None:
         key = (reply.mn, reply.qn)

@@ -1,6 +1,6 @@
-import asyncio
 from datetime import datetime, timedelta
 
+import uvloop
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             duplicate=options["duplicate"],
             split=options["split"],
         )
-        report = asyncio.run(simulation.run())
+        report = uvloop.run(simulation.run())
         self.stdout.write(report.summary())
         for line in report.unexpected[:20]:
             self.stdout.write(f"  unexpected: {line}")
