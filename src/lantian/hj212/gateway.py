@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import signal
@@ -247,10 +248,13 @@ class Gateway:
         # The database thread releases the GIL at every round trip and would wait up to the default
         # 5 ms switch interval to get it back from the busy event loop each time (the convoy effect).
         sys.setswitchinterval(0.0002)
+        # What was built before serving (Django, the code tables) is permanent: a full collection
+        # would otherwise walk it all, stopping acknowledgements for a tenth of a second.
+        gc.freeze()
         loop = asyncio.get_running_loop()
         self.spool = await loop.run_in_executor(self._db, Spool.claim, self.spool_root)
         self.name = f"{self.name}/{self.spool.directory.name}"
-        await loop.run_in_executor(self._db, self._load_directory)
+        await loop.run_in_executor(self._db, self._prepare_database)
         self.server = await loop.create_server(
             lambda: DeviceConnection(self), self.host, self.port, reuse_port=self.reuse_port or None
         )
@@ -287,6 +291,16 @@ class Gateway:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def _prepare_database(self) -> None:
+        """Load the registry and set up the session before the first device connects: the first
+        batch would otherwise wait for both."""
+        self._load_directory()
+        try:
+            self.store.prepare()
+        except DatabaseError as error:
+            log.warning("database not prepared: %s", error)
+            connections[self.using].close()
 
     def _load_directory(self) -> None:
         try:

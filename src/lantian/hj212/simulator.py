@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import math
 import random
 import time
@@ -265,6 +266,7 @@ class Simulation:
         self._finished = False
 
     async def run(self) -> Report:
+        gc.freeze()  # a full collection over what the process built before would stall replies
         await asyncio.gather(*(self._connect(device) for device in self.devices))
         order = self.devices[:]
         self.rng.shuffle(order)  # turns staggered across devices and kinds

@@ -205,7 +205,6 @@ class PacketStore:
         if self.connection.vendor == "postgresql":
             with self._pg_cursor() as pg:
                 self._create_incoming_tables(pg)
-                pg.execute("DELETE FROM incoming_hj212")
                 _copy(pg, "incoming_hj212", self.PACKET_COLUMNS, PACKET_TYPES, self._packet_rows(batch))
                 pg.execute(INSERT_INCOMING_PACKETS.format(columns=", ".join(self.PACKET_COLUMNS)))
                 return {tuple(row) for row in pg.fetchall()}
@@ -247,7 +246,6 @@ class PacketStore:
                 with transaction.atomic(using=self.using):
                     _copy(pg, "hj212_measurement", self.MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, rows)
             except psycopg.errors.UniqueViolation:
-                pg.execute("DELETE FROM incoming_hj212_values")
                 _copy(pg, "incoming_hj212_values", self.MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, rows)
                 pg.execute(INSERT_INCOMING_VALUES.format(columns=", ".join(self.MEASUREMENT_COLUMNS)))
 
@@ -256,6 +254,13 @@ class PacketStore:
         import psycopg
 
         return psycopg.Cursor(self.connection.connection)
+
+    def prepare(self) -> None:
+        """Connect, and on PostgreSQL create this session's temporary tables, before the first batch."""
+        self.connection.ensure_connection()
+        if self.connection.vendor == "postgresql":
+            with transaction.atomic(using=self.using), self._pg_cursor() as pg:
+                self._create_incoming_tables(pg)
 
     def _create_incoming_tables(self, pg) -> None:
         # Creating them costs more than the rest of a small batch: once per session, counted only when
@@ -353,8 +358,8 @@ PACKET_TYPES = (
 )  # fmt: skip
 MEASUREMENT_TYPES = ("int8", "timestamptz", "text", "text", "text", "float8", "text")
 
-# DELETE, not TRUNCATE, empties them before each batch: a batch is a few hundred rows, and TRUNCATE
-# makes new files every time.
+# Each batch COPYs into them and one statement moves the rows on, emptying them (DELETE: a batch is
+# a few hundred rows, and TRUNCATE makes new files every time).
 INCOMING_TABLES = """
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_hj212 (
     received_at timestamptz, device_id bigint, mn varchar, qn varchar, cn varchar, st varchar,
@@ -365,10 +370,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_hj212_values (
 )"""
 
 INSERT_INCOMING_PACKETS = """
-INSERT INTO hj212_rawpacket ({columns}) SELECT {columns} FROM incoming_hj212
+WITH incoming AS (DELETE FROM incoming_hj212 RETURNING {columns})
+INSERT INTO hj212_rawpacket ({columns}) SELECT {columns} FROM incoming
 ON CONFLICT (mn, qn, cn) DO NOTHING RETURNING mn, qn, cn
 """
 
 INSERT_INCOMING_VALUES = """
-INSERT INTO hj212_measurement ({columns}) SELECT {columns} FROM incoming_hj212_values ON CONFLICT DO NOTHING
+WITH incoming AS (DELETE FROM incoming_hj212_values RETURNING {columns})
+INSERT INTO hj212_measurement ({columns}) SELECT {columns} FROM incoming ON CONFLICT DO NOTHING
 """
