@@ -299,7 +299,8 @@ class Simulation:
             if budget is not None:
                 due = min(due, budget - turns)
             if due <= 0:
-                await asyncio.sleep(min((turns + 1) / self.rate - (now - started), 0.002))
+                # At least a millisecond: waking for every packet would cost more than sending it.
+                await asyncio.sleep(max(min((turns + 1) / self.rate - (now - started), 0.002), 0.001))
                 continue
             for _ in range(min(due, 1000)):  # then let the replies in
                 device = order[turns % len(order)]
@@ -368,7 +369,7 @@ class Simulation:
             frames = frames + frames
             report.duplicates += 1
         now = time.perf_counter()
-        self._waiting.setdefault((device.mn, qn), []).extend(now for _ in frames)
+        self._waiting.setdefault((device.mn, qn), []).extend([now] * len(frames))
         self._sent.setdefault(device.mn, {})[qn] = (frames, cn)
         report.sent += len(frames)
         report.expected_acks += len(frames)
