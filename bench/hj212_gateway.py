@@ -1,6 +1,6 @@
 """HJ 212 gateway end to end on PostgreSQL: simulated devices → gateway → database.
 
-    .venv/bin/python bench/hj212_gateway.py [--devices 1000] [--rate 12000] [--seconds 20] [--gateways 1]
+    .venv/bin/python bench/hj212_gateway.py [--devices 1000] [--rate 12000] [--seconds 20] [--gateways 2]
 
 Creates a throwaway database (lantian_bench_hj212 on BENCH_DATABASE_URL's server, default
 postgres://postgres@127.0.0.1:5432), migrates it, registers the simulated devices, starts the gateway
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=12000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--gateways", type=int, default=1)
+    parser.add_argument("--gateways", type=int, default=2)  # one per core, as deployed on two cores
     args = parser.parse_args()
 
     env = environment()
