@@ -255,7 +255,11 @@ def test_the_simulator_plays_corrupt_duplicate_and_split_packets_and_checks_ever
         [station(device)], "127.0.0.1", gateway.port, rate=1000, packets=300, corrupt=0.1, duplicate=0.1,
         split=0.1, ack_timeout=10, reconnect=False,
     )  # fmt: skip
-    report = uvloop.run(simulation.run())
+    outcome = {}  # in a thread of its own: the browser tests' Playwright may be running a loop in this one
+    player = threading.Thread(target=lambda: outcome.update(report=uvloop.run(simulation.run())))
+    player.start()
+    player.join(60)
+    report = outcome["report"]
 
     assert report.ok, (report.summary(), report.unexpected[:3])
     assert report.corrupt > 10 and report.duplicates > 10 and report.split_parts > 20
