@@ -268,3 +268,30 @@ def test_the_simulator_plays_corrupt_duplicate_and_split_packets_and_checks_ever
     stored = set(RawPacket.objects.values_list("mn", "qn", "cn"))
     assert report.acked_keys <= stored
     assert len(stored) == len(report.acked_keys) + report.corrupt_passed
+
+
+def test_the_gateway_stops_reading_while_the_database_falls_behind_and_loses_nothing(
+    gateway, device, monkeypatch
+):
+    original = PacketStore.store
+
+    def slow_store(self, batch):
+        time.sleep(0.05)
+        return original(self, batch)
+
+    monkeypatch.setattr(PacketStore, "store", slow_store)
+    monkeypatch.setattr("lantian.hj212.gateway.BACKLOG_LIMIT", 20)
+    gateway.batch_size = 10
+    pauses = []
+    pause = gateway._pause_reading
+    monkeypatch.setattr(gateway, "_pause_reading", lambda: (pauses.append(len(gateway._incoming)), pause()))
+    sim = station(device)
+    packets = [sim.next_packet() for _ in range(200)]
+    acks = []
+    with connect(gateway) as client:
+        for part in (packets[:100], packets[100:]):  # the second part is only read if reading resumed
+            client.send(b"".join(sim.encode(packet) for packet in part))
+            acks += client.replies(100, timeout=30)
+    assert [ack.qn for ack in acks] == [packet.qn for packet in packets]
+    assert len(pauses) == 2 and set(pauses) == {20}  # it stopped reading at the limit, twice
+    assert RawPacket.objects.count() == 200
