@@ -16,6 +16,7 @@ import functools
 import gc
 import math
 import random
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ POWER_CODES = (
 )
 KINDS = ("air", "power")
 VARIANTS = 16  # readings drawn per kind, data type and hour of day, reused: generating is the hot path
+# A data acknowledgement (9014) as the gateway writes it: length, data segment, QN, MN, CRC.
+_DATA_ACK = re.compile(
+    rb"##(\d{4})(QN=(\d{17});ST=91;CN=9014;PW=[^;&]*;MN=([^;&]*);Flag=\d+;CP=&&&&)([0-9A-F]{4})\r\n"
+)
 
 
 @functools.cache
@@ -391,6 +396,10 @@ class Simulation:
         if isinstance(frame, HJ212Error):
             self.report.unexpected.append(f"{device.mn}: garbage from the gateway: {frame.reason}")
             return
+        ack = _DATA_ACK.fullmatch(frame)
+        if ack is not None and int(ack[1]) == len(ack[2]) and int(ack[5], 16) == crc16(ack[2]):
+            self._on_ack(device, ack[4].decode(), ack[3].decode())  # the usual reply, checked quickly
+            return
         try:
             reply = decode(frame, keys=keys)
         except HJ212Error as error:
@@ -398,22 +407,27 @@ class Simulation:
             return
         self._on_reply(device, reply)
 
-    def _on_reply(self, device: SimulatedDevice, reply: Packet) -> None:
-        key = (reply.mn, reply.qn)
-        if reply.cn == "9014" and key in self._refusals:
+    def _on_ack(self, device: SimulatedDevice, mn: str, qn: str) -> None:
+        key = (mn, qn)
+        if key in self._refusals:
             del self._refusals[key]  # about 1 in 256 corruptions keeps the CRC: nothing can tell
             self.report.corrupt_passed += 1
-        elif reply.cn == "9014":
-            times = self._waiting.get(key)
-            if not times:
-                return  # an acknowledgement of a resent copy that was already counted
-            self.report.latencies.append(time.perf_counter() - times.pop(0))
-            self.report.acked += 1
-            if not times:
-                del self._waiting[key]
-                entry = self._sent.get(device.mn, {}).pop(reply.qn, None)
-                if entry is not None:
-                    self.report.acked_keys.add((reply.mn, reply.qn, entry[1]))
+            return
+        times = self._waiting.get(key)
+        if not times:
+            return  # an acknowledgement of a resent copy that was already counted
+        self.report.latencies.append(time.perf_counter() - times.pop(0))
+        self.report.acked += 1
+        if not times:
+            del self._waiting[key]
+            entry = self._sent.get(device.mn, {}).pop(qn, None)
+            if entry is not None:
+                self.report.acked_keys.add((mn, qn, entry[1]))
+
+    def _on_reply(self, device: SimulatedDevice, reply: Packet) -> None:
+        key = (reply.mn, reply.qn)
+        if reply.cn == "9014":
+            self._on_ack(device, reply.mn, reply.qn)
         elif reply.cn == "9011" and key in self._refusals:
             del self._refusals[key]
             self.report.refused += 1
