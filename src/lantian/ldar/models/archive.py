@@ -116,6 +116,9 @@ class ArchiveNode(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
     def save(self, *args, **kwargs):
         self.derive()
         with transaction.atomic():
@@ -257,9 +260,6 @@ class ProcessUnit(ArchiveNode):
         verbose_name_plural = _("units")
         constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="ldar_unit_code_unique")]
 
-    def __str__(self):
-        return f"{self.name}（{self.code}）"
-
     def get_absolute_url(self):
         return reverse("ldar:processunit_detail", args=[self.pk])
 
@@ -284,9 +284,6 @@ class Area(ArchiveNode):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         constraints = [models.UniqueConstraint(fields=["unit", "code"], name="ldar_area_code_unique")]
-
-    def __str__(self):
-        return f"{self.name}（{self.code}）"
 
     def get_absolute_url(self):
         return reverse("ldar:area_detail", args=[self.pk])
@@ -319,9 +316,6 @@ class Equipment(ArchiveNode):
         verbose_name = _("equipment")
         verbose_name_plural = _("equipment")
         constraints = [models.UniqueConstraint(fields=["area", "code"], name="ldar_equipment_code_unique")]
-
-    def __str__(self):
-        return f"{self.name}（{self.code}）"
 
     def get_absolute_url(self):
         return reverse("ldar:equipment_detail", args=[self.pk])
@@ -377,9 +371,6 @@ class ComponentGroup(ArchiveNode):
         verbose_name = _("component group")
         verbose_name_plural = _("component groups")
         constraints = [models.UniqueConstraint(fields=["equipment", "code"], name="ldar_group_code_unique")]
-
-    def __str__(self):
-        return f"{self.name}（{self.code}）"
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
