@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 BENCHES := $(wildcard bench/*.py)
+# The HJ 212 gateway's C speedups (src/lantian/hj212/_speedups.c), built in place next to the code.
+SPEEDUPS := src/lantian/hj212/_speedups$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PY_INCLUDE := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 
 .PHONY: venv demo serve test test-browser lint format bench messages clean
 
@@ -13,7 +16,10 @@ $(VENV)/.installed: requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $@
 
-venv: $(VENV)/.installed
+$(SPEEDUPS): src/lantian/hj212/_speedups.c
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(PY_INCLUDE) $< -o $@
+
+venv: $(VENV)/.installed $(SPEEDUPS)
 
 demo: venv
 	$(PY) manage.py migrate --noinput
@@ -48,4 +54,4 @@ messages: venv
 	cd src/lantian && ../../$(PY) ../../manage.py compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts $(SPEEDUPS)

@@ -3,7 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lantian.hj212 import crc16, crc16_hex, crc16_reference
+from lantian.hj212 import _speedups, crc16, crc16_hex, crc16_reference
+from lantian.hj212.crc import crc16_folded
 
 from .frames import APPENDIX_1011, APPENDIX_1062
 
@@ -38,12 +39,17 @@ def test_computed_over_bytes_not_characters():
 
 def test_accepts_bytes_like_objects():
     data = b"QN=20160801085857223;ST=32"
-    assert crc16(bytearray(data)) == crc16(memoryview(data)) == crc16(data)
+    for crc in (_speedups.crc16, crc16_folded):
+        assert crc(bytearray(data)) == crc(memoryview(data)) == crc(data)
+
+
+def test_the_c_version_is_the_one_in_use():
+    assert crc16 is _speedups.crc16  # built by `make`; the folded Python version is the fallback
 
 
 @given(st.binary(max_size=3000))
-def test_fast_algorithm_equals_the_standard_loop(data):
-    assert crc16(data) == crc16_reference(data)
+def test_fast_algorithms_equal_the_standard_loop(data):
+    assert _speedups.crc16(data) == crc16_folded(data) == crc16_reference(data)
 
 
 @given(st.binary(min_size=1, max_size=600), st.integers(min_value=0), st.integers(1, 255))

@@ -9,8 +9,9 @@ GF(2) and ``H**8`` is the identity, so the state before the last byte is
     h = H**(n-1) (0xFF)  ^  XOR over d of H**(d mod 8) (byte at distance d from the last byte)
 
 The bytes therefore only matter through the XOR of each residue class of their distance modulo 8,
-which one big-integer fold computes at C speed. ``crc16_reference`` keeps the literal algorithm;
-the tests prove both agree.
+which one big-integer fold computes at C speed (``crc16_folded``). ``crc16`` is the C version from
+``_speedups.c`` (one table lookup per byte) where it is built, else ``crc16_folded``;
+``crc16_reference`` keeps the literal algorithm, and the tests prove all three agree.
 
 A consequence worth knowing: the result is ``_SHIFTED[v]`` for an 8-bit ``v``, so the CRC takes
 only 256 of the 65,536 values and a random corruption goes unnoticed once in 256 frames. The
@@ -56,7 +57,7 @@ _CACHED_MASKS = 80  # words; covers data segments up to 1280 bytes, larger ones 
 _MASKS = [(1 << (64 * words)) - 1 for words in range(_CACHED_MASKS)]  # _MASKS[w]: low w 64-bit words
 
 
-def crc16(data: bytes) -> int:
+def crc16_folded(data: bytes) -> int:
     """CRC of ``data`` (the data segment of a frame), e.g. ``crc16(b"123456789") == 0x2F80``."""
     n = len(data)
     if n == 0:
@@ -76,6 +77,12 @@ def crc16(data: bytes) -> int:
         ^ _W3[folded >> 48]
     )
     return _SHIFTED[high ^ data[-1]]
+
+
+try:
+    from ._speedups import crc16
+except ImportError:  # not built (no C compiler)
+    crc16 = crc16_folded
 
 
 def crc16_hex(data: bytes) -> str:
