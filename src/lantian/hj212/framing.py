@@ -37,6 +37,9 @@ class StreamFramer:
         return len(self._buffer)
 
     def feed(self, chunk: bytes | bytearray | memoryview) -> list[bytes | FramingError]:
+        if not self._buffer and _is_one_frame(chunk):  # the usual read: one whole frame, nothing held
+            self._consumed += len(chunk)
+            return [chunk]
         self._buffer += chunk
         items: list[bytes | FramingError] = []
         while (item := self._next()) is not None:
@@ -116,6 +119,20 @@ class StreamFramer:
                 return restart  # no terminator (or a lone CR), the next frame follows directly
             return -restart
         return natural
+
+
+def _is_one_frame(chunk) -> bool:
+    """``chunk`` is bytes holding exactly one frame whose length field is right: what ``_next`` would
+    take whole, without buffering it first."""
+    field = chunk[2:6]
+    return (
+        chunk.__class__ is bytes
+        and chunk[:2] == b"##"
+        and chunk[-2:] == b"\r\n"
+        and len(field) == 4
+        and field.isdigit()
+        and int(field) + 12 == len(chunk)
+    )
 
 
 def _length_end(buffer: bytearray, start: int) -> int | None:

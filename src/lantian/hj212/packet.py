@@ -44,6 +44,8 @@ class Version(IntEnum):
     @classmethod
     def of(cls, value: Version | int) -> Version:
         """Accepts a member, the Flag bit value (0, 1, 2) or the year (2005, 2017, 2025)."""
+        if value.__class__ is cls:
+            return value
         if value in (2005, 2017, 2025):
             return cls((2005, 2017, 2025).index(value))
         return cls(value)

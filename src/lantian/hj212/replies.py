@@ -11,13 +11,14 @@ Every builder returns a ``Packet``; ``encode`` it (with the device's SM4 key for
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from .codec import encode
 from .cp import CP, format_timestamp
 from .crc import crc16
-from .packet import Packet, Version, make_flag, new_qn
+from .packet import VERSION_SHIFT, Packet, Version, make_flag, new_qn
 
 SYSTEM_INTERACTION_ST = "91"  # HJ 212-2017 系统编码表: 91 系统交互
 
@@ -75,22 +76,33 @@ def data_answer(request: Packet) -> Packet:
 
 def data_answer_frame(request: Packet) -> bytes:
     """``encode(data_answer(request), strict=False)``, written directly for the usual HJ 212-2017/2025
-    request: a gateway answers every data packet, and this halves the cost of doing so."""
-    version = request.version
+    request: a gateway answers every data packet, and this is a fifth of the cost of doing so."""
+    flag = request.flag
     if (
-        request.qn is None
+        flag is None
+        or flag >> VERSION_SHIFT not in _ANSWERED_DIRECTLY
+        or request.qn is None
         or request.pw is None
         or request.mn is None
         or request.qn_in_cp
-        or version not in (Version.HJ212_2017, Version.HJ212_2025)
         or request.encoding != "utf-8"
     ):
         return encode(data_answer(request), strict=False)
-    segment = (
-        f"QN={request.qn};ST={SYSTEM_INTERACTION_ST};CN={CN_DATA_ANSWER};PW={request.pw};"
-        f"MN={request.mn};Flag={make_flag(version)};CP=&&&&"
-    ).encode()
+    segment = b"QN=%s;%s" % (
+        request.qn.encode(),
+        _data_answer_tail(request.pw, request.mn, flag >> VERSION_SHIFT),
+    )
     return b"##%04d%s%04X\r\n" % (len(segment), segment, crc16(segment))
+
+
+_ANSWERED_DIRECTLY = frozenset({Version.HJ212_2017.value, Version.HJ212_2025.value})
+
+
+@functools.lru_cache(maxsize=65536)  # one entry per device
+def _data_answer_tail(pw: str, mn: str, version: int) -> bytes:
+    return (
+        f"ST={SYSTEM_INTERACTION_ST};CN={CN_DATA_ANSWER};PW={pw};MN={mn};Flag={make_flag(version)};CP=&&&&"
+    ).encode()
 
 
 # ------------------------------------------------------------------------------------------------

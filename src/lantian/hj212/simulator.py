@@ -78,6 +78,12 @@ def _values(kind: str, cn: str, hour: int, variant: int) -> str:
     return ";".join(groups)
 
 
+@functools.lru_cache(maxsize=4096)
+def _timestamp(moment: datetime) -> str:
+    # Devices of a kind start together and step alike: their clocks read the same times.
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
 @dataclass
 class SimulatedDevice:
     mn: str
@@ -113,19 +119,24 @@ class SimulatedDevice:
             packet = self.next_packet()
             return packet.qn, packet.cn, self.encode(packet)
         qn, cn, cp = self._next()
-        flag = make_flag(self.version, needs_ack=True)
-        segment = (
-            f"QN={qn};ST={self.st};CN={cn};PW={self.password};MN={self.mn};Flag={flag};CP=&&{cp}&&".encode()
-        )
+        segment = f"QN={qn};{self._header(cn)}CP=&&{cp}&&".encode()
         return qn, cn, b"##%04d%s%04X\r\n" % (len(segment), segment, crc16(segment))
+
+    def _header(self, cn: str) -> str:
+        """The data segment's fields between QN and CP, the same in every packet of a CN."""
+        return f"ST={self.st};CN={cn};PW={self.password};MN={self.mn};Flag={self._flag};"
+
+    @functools.cached_property
+    def _flag(self) -> int:
+        return make_flag(self.version, needs_ack=True)
 
     def _next(self) -> tuple[str, str, str]:
         self.clock += timedelta(seconds=self.interval)
         self.sequence += 1
         cn = "2051" if self.kind == "air" and self.sequence % 5 == 0 else "2011"
-        stamp = self.clock.strftime("%Y%m%d%H%M%S")
+        stamp = _timestamp(self.clock)
         hour = self.clock.hour
-        values = _values(self.kind, cn, hour, self.rng.randrange(VARIANTS))
+        values = _values(self.kind, cn, hour, int(self.rng.random() * VARIANTS))
         # QN: the device clock plus a millisecond counter, unique per device.
         return f"{stamp}{self.sequence % 1000:03d}", cn, f"DataTime={stamp};{values}"
 
