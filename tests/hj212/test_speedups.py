@@ -128,3 +128,20 @@ def test_c_rows_equal_python_rows(items):
 @given(st.text(alphabet="ab-=;,0123456789.eE+F", max_size=80))
 def test_c_rows_equal_python_rows_on_any_ascii_text(text):
     assert rows_c(text) == rows_python(text)
+
+
+@settings(max_examples=1000)
+@given(st.from_regex(r"[+-]?[0-9]{0,17}(\.[0-9]{0,17})?([eE][+-]?[0-9]{1,3})?", fullmatch=True))
+def test_decimal_values_are_read_exactly_as_python_reads_them(raw):
+    # The C version reads short plain decimals itself (Clinger's fast path) and the rest with
+    # CPython's own parser; either way the stored double must be the one float() gives.
+    rows = read_rows(rows_c(f"a-Rtd={raw}"))
+    expected = pgcopy.measurement_copy_rows_python(CP._from_text(f"a-Rtd={raw}"), PREFIX)
+    assert rows_c(f"a-Rtd={raw}") == expected
+    value = rows[0][5]
+    try:
+        number = float(raw)
+    except ValueError:
+        assert value is None
+    else:
+        assert value is None if number in (float("inf"), float("-inf")) else value == number

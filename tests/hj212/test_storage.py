@@ -6,16 +6,31 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 
 from lantian.hj212 import decode
 from lantian.hj212.models import Device, Measurement, RawPacket, RejectedPacket
-from lantian.hj212.storage import PacketStore, Received, Rejection, latest_values
+from lantian.hj212.storage import (
+    LATEST_COMMANDS,
+    REALTIME_CACHE,
+    PacketStore,
+    Received,
+    Rejection,
+    latest_key,
+    latest_values,
+)
 
 from .frames import make_frame
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def no_latest_values(device):
+    # The cache outlives the test's database transaction, whose device ids the next test reuses.
+    caches[REALTIME_CACHE].delete_many([latest_key(device.pk, cn) for cn in LATEST_COMMANDS])
 
 
 def received(
@@ -115,15 +130,31 @@ def test_the_device_remembers_its_newest_packet(device):
     assert (device.last_seen_at, device.last_cn, device.last_peer) == (NOW, "2011", "10.0.0.8:5120")
 
 
-def test_a_gateway_store_writes_the_last_packet_at_most_every_touch_interval(device):
-    store = PacketStore(touch_every=timedelta(seconds=5))
+def test_a_gateway_store_collects_the_status_until_it_is_published(device):
+    store = PacketStore(publish_status=False)
     store.store([received(device, at=NOW)])
-    store.store([received(device, qn="20261122120000002", at=NOW + timedelta(seconds=4))])
+    later = "DataTime=20261122120005;a34004-Rtd=40.1,a34004-Flag=N"
+    store.store(
+        [received(device, qn="20261122120005001", cn="2051", at=NOW + timedelta(seconds=5), cp=later)]
+    )
     device.refresh_from_db()
-    assert device.last_seen_at == NOW
-    store.store([received(device, qn="20261122120000003", cn="2051", at=NOW + timedelta(seconds=5))])
+    assert device.last_seen_at is None and latest_values(device.pk) == {}
+
+    status = store.take_status()
+    assert store.take_status().newest == {}  # taken once
+    store.publish(status)
     device.refresh_from_db()
     assert (device.last_seen_at, device.last_cn) == (NOW + timedelta(seconds=5), "2051")
+    assert latest_values(device.pk)["a34004"]["Rtd"] == "40.1"
+
+
+def test_a_late_reading_does_not_replace_a_newer_latest_value(device):
+    store = PacketStore()
+    store.store([received(device)])  # 12:00
+    older = "DataTime=20261122115900;a34004-Rtd=1.5,a34004-Flag=N"
+    store.store([received(device, qn="20261122115900001", cp=older, at=NOW + timedelta(seconds=1))])
+    assert latest_values(device.pk)["a34004"]["Rtd"] == "35.2"
+    assert Measurement.objects.filter(code="a34004").count() == 2  # stored all the same
 
 
 def test_latest_values_merge_data_types_and_keep_the_newest_reading(device):

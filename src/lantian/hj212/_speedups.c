@@ -52,6 +52,7 @@ static PyObject *crc16(PyObject *module, PyObject *arg) {
 typedef struct {
     const char *code, *suffix, *raw;
     Py_ssize_t code_len, suffix_len, raw_len;
+    Py_ssize_t next; /* the next item of the same code, or -1 */
 } Item;
 
 static const char *const numeric_kinds[] = {"Rtd",   "Avg",   "Min",   "Max",   "Cou",
@@ -89,11 +90,41 @@ static Py_ssize_t read_items(const char *text, Py_ssize_t length, Item *items) {
             if (count == MAX_ITEMS)
                 return -1;
             items[count++] = (Item){item, item + dash + 1, item + equals + 1,
-                                    dash, equals - dash - 1, size - equals - 1};
+                                    dash, equals - dash - 1, size - equals - 1, -1};
         }
         start = end + 1;
     }
     return count;
+}
+
+/* A plain decimal "[+-]digits[.digits]" of at most 15 digits is mantissa / 10**k with both exact
+ * doubles, so one correctly rounded division gives what strtod gives (Clinger's fast path). */
+static const double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+static int simple_decimal(const char *raw, Py_ssize_t length, double *number) {
+    Py_ssize_t i = 0, digits = 0, decimals = -1;
+    int negative = raw[0] == '-';
+    if (raw[0] == '-' || raw[0] == '+')
+        i = 1;
+    int64_t mantissa = 0;
+    for (; i < length; i++) {
+        if (raw[i] >= '0' && raw[i] <= '9') {
+            mantissa = mantissa * 10 + (raw[i] - '0');
+            digits++;
+            if (decimals >= 0)
+                decimals++;
+        } else if (raw[i] == '.' && decimals < 0) {
+            decimals = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 15)
+        return 0;
+    double value = (double)mantissa / powers_of_ten[decimals > 0 ? decimals : 0];
+    *number = negative ? -value : value;
+    return 1;
 }
 
 /* cp._number: a plain decimal number, optionally with an exponent, finite. 1: *number is set; 0: not
@@ -104,15 +135,19 @@ static int parse_number(const char *raw, Py_ssize_t length, double *number) {
     for (Py_ssize_t i = 0; i < length; i++)
         if (raw[i] == '\0' || !strchr("0123456789.+-eE", raw[i]))
             return 0;
-    char *digits = PyMem_Malloc(length + 1); /* PyOS_string_to_double reads up to a NUL */
+    if (simple_decimal(raw, length, number))
+        return 1;
+    char local[64];
+    char *digits = length < (Py_ssize_t)sizeof local ? local : PyMem_Malloc(length + 1);
     if (digits == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     memcpy(digits, raw, length);
-    digits[length] = '\0';
+    digits[length] = '\0'; /* PyOS_string_to_double reads up to a NUL */
     double value = PyOS_string_to_double(digits, NULL, NULL);
-    PyMem_Free(digits);
+    if (digits != local)
+        PyMem_Free(digits);
     if (value == -1.0 && PyErr_Occurred()) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError))
             return -1;
@@ -179,9 +214,11 @@ static PyObject *measurement_copy_rows(PyObject *module, PyObject *args) {
     const char *text = (const char *)PyUnicode_DATA(text_object);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text_object);
     Item *items = PyMem_Malloc(sizeof(Item) * MAX_ITEMS);
+    Py_ssize_t *heads = PyMem_Malloc(sizeof(Py_ssize_t) * MAX_ITEMS * 3); /* per code, then item */
+    Py_ssize_t *last = heads + MAX_ITEMS, *code_of = heads + 2 * MAX_ITEMS;
     Buffer out = {NULL, 0, 0};
     PyObject *result = NULL;
-    if (items == NULL) {
+    if (items == NULL || heads == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -190,26 +227,37 @@ static PyObject *measurement_copy_rows(PyObject *module, PyObject *args) {
         result = Py_NewRef(Py_None); /* more items than CP can hold: leave it to Python */
         goto done;
     }
-    for (Py_ssize_t first = 0; first < count; first++) {
-        const Item *head = &items[first];
-        int seen = 0; /* is this code's first item further up? */
-        for (Py_ssize_t k = 0; k < first && !seen; k++)
-            seen = same(items[k].code, items[k].code_len, head->code, head->code_len);
-        if (seen)
-            continue;
+    /* Chain the items of each code; heads[] holds each code's first item, in order of appearance.
+     * Items of a code usually follow each other, so the previous item is tried first. */
+    Py_ssize_t codes = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t code = -1;
+        if (i > 0 && same(items[i].code, items[i].code_len, items[i - 1].code, items[i - 1].code_len))
+            code = code_of[i - 1];
+        for (Py_ssize_t c = 0; code < 0 && c < codes; c++)
+            if (same(items[heads[c]].code, items[heads[c]].code_len, items[i].code, items[i].code_len))
+                code = c;
+        if (code < 0) {
+            code = codes++;
+            heads[code] = i;
+        } else {
+            items[last[code]].next = i;
+        }
+        last[code] = i;
+        code_of[i] = code;
+    }
+    for (Py_ssize_t c = 0; c < codes; c++) {
         const Item *flag = NULL;
-        for (Py_ssize_t k = first; k < count && flag == NULL; k++)
-            if (same(items[k].code, items[k].code_len, head->code, head->code_len) &&
-                same(items[k].suffix, items[k].suffix_len, "Flag", 4))
+        for (Py_ssize_t k = heads[c]; k >= 0 && flag == NULL; k = items[k].next)
+            if (same(items[k].suffix, items[k].suffix_len, "Flag", 4))
                 flag = &items[k];
-        for (Py_ssize_t j = first; j < count; j++) {
+        for (Py_ssize_t j = heads[c]; j >= 0; j = items[j].next) {
             const Item *item = &items[j];
-            if (!same(item->code, item->code_len, head->code, head->code_len) || !is_numeric_kind(item))
+            if (!is_numeric_kind(item))
                 continue;
             int repeated = 0; /* an earlier value of the same kind for this code wins */
-            for (Py_ssize_t k = first; k < j && !repeated; k++)
-                repeated = same(items[k].code, items[k].code_len, head->code, head->code_len) &&
-                           same(items[k].suffix, items[k].suffix_len, item->suffix, item->suffix_len);
+            for (Py_ssize_t k = heads[c]; k != j && !repeated; k = items[k].next)
+                repeated = same(items[k].suffix, items[k].suffix_len, item->suffix, item->suffix_len);
             if (repeated)
                 continue;
             double value = 0;
@@ -234,6 +282,7 @@ static PyObject *measurement_copy_rows(PyObject *module, PyObject *args) {
     result = PyBytes_FromStringAndSize(out.data ? out.data : "", out.size);
 done:
     PyMem_Free(items);
+    PyMem_Free(heads);
     PyMem_Free(out.data);
     PyBuffer_Release(&prefix);
     return result;

@@ -36,7 +36,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import DatabaseError, connections
@@ -48,7 +48,7 @@ from .framing import StreamFramer
 from .packet import Packet
 from .reassembly import Reassembler, combine, message_key
 from .spool import Spool, SpoolRecord
-from .storage import PacketStore, Received, Rejection
+from .storage import PacketStore, Received, Rejection, Status
 
 log = logging.getLogger("lantian.hj212.gateway")
 
@@ -59,7 +59,7 @@ CN_TIME_CALIBRATION = replies.CN_TIME_CALIBRATION_REQUEST
 REPLAY_BUDGET = 0.5  # seconds of spool replay per batch while catching up: older packets go first
 REJECTION_FLUSH_INTERVAL = 0.5  # seconds; refusals are written with packets or at least this often
 DIRECTORY_MIN_AGE = 2.0  # seconds; an unknown MN reloads the registry at most this often
-TOUCH_EVERY = timedelta(seconds=5)  # a device's last-seen time is written at most this often
+STATUS_EVERY = 2.0  # seconds; devices' last-seen times and latest values are published this often
 BACKLOG_LIMIT = 50_000  # packets waiting for the writer before the gateway stops reading sockets
 _HEADER_FIELD = re.compile(rb"(QN|ST|CN|PW|MN|Flag)=([^;&]*)")
 
@@ -220,12 +220,14 @@ class Gateway:
         self.using = using
         self.clock = clock
         self.directory = DeviceDirectory()
-        self.store = PacketStore(using, touch_every=TOUCH_EVERY)
+        self.store = PacketStore(using, publish_status=False)
         self.reassembler = Reassembler(timeout=reassembly_timeout)
         self.stats = Stats()
         self.spool: Spool | None = None
         self.name = name or socket.gethostname()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-db")
+        self._status = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-status")
+        self._status_taken_at = 0.0
         self._incoming: list[Pending] = []  # accepted, waiting for the writer
         self._wake_writer = asyncio.Event()
         self._reading_paused = False
@@ -287,6 +289,8 @@ class Gateway:
             await housekeeping
         await loop.run_in_executor(self._db, self._close_db)
         self._db.shutdown(wait=True)
+        self._status.submit(lambda: connections[self.using].close())  # its own, after the last status
+        self._status.shutdown(wait=True)
         log.info("HJ 212 gateway %s stopped: %s", self.name, self.stats.line())
 
     def stop(self) -> None:
@@ -334,6 +338,7 @@ class Gateway:
                     )
             if time.monotonic() - self.directory.loaded_at >= self.refresh_interval:
                 await loop.run_in_executor(self._db, self._load_directory)
+            await loop.run_in_executor(self._db, self._hand_over_status)
             if time.monotonic() - last_stats >= 60:
                 log.info("%s: %s", self.name, self.stats.line())
                 last_stats = time.monotonic()
@@ -516,6 +521,7 @@ class Gateway:
                     self.stats.duplicates += len(new) - sum(new)
                     self.store.reject(self._unsaved_rejections)
                     self._unsaved_rejections = []
+                    self._hand_over_status()
                     return new
             except DatabaseError as error:
                 self._database_down(error)
@@ -523,6 +529,23 @@ class Gateway:
             self.spool.append([SpoolRecord(r.frame, r.received_at, r.peer) for r in received])
             self.stats.spooled += len(received)
         return [False] * len(received)
+
+    def _hand_over_status(self, force: bool = False) -> None:
+        """In the database thread, after a batch and every second: every STATUS_EVERY, the status of
+        the batches since goes to the status thread to be published there."""
+        if force or time.monotonic() - self._status_taken_at >= STATUS_EVERY:
+            self._status_taken_at = time.monotonic()
+            status = self.store.take_status()
+            if status.newest or status.latest:
+                self._status.submit(self._publish_status, status)
+
+    def _publish_status(self, status: Status) -> None:
+        try:
+            self.store.publish(status)
+        except Exception as error:  # the live status waits for the next round; packets go on
+            log.warning("device status not published: %s", error)
+            with contextlib.suppress(Exception):
+                connections[self.using].close()
 
     def _database_up(self) -> None:
         if self._db_down:
@@ -548,6 +571,7 @@ class Gateway:
             except DatabaseError as error:
                 self._database_down(error)
                 break
+        self._hand_over_status(force=True)
         if self.spool.pending:
             log.warning(
                 "%d spooled segments left in %s for the next start",

@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.cache import caches
@@ -95,20 +95,44 @@ class Rejection:
     gateway: str = ""
 
 
-class PacketStore:
-    """Writes batches to the database ``using`` (call from one thread: it uses that thread's
-    connection) and the latest values to the ``realtime`` cache.
+@dataclass
+class Status:
+    """What the live pages show of the devices in some batches: each device's newest packet (its
+    last-seen time, command and address) and the newest reading per device and data type."""
 
-    A device's last-seen time, command and address are written at most every ``touch_every``: a
-    device that sends several packets a second would otherwise rewrite its registry row for each
-    batch, which costs PostgreSQL as much as storing the packets' values. The status pages count a
-    device offline only after three missed intervals, so a few seconds behind change nothing there.
+    newest: dict[int, Received] = field(default_factory=dict)  # device id → packet
+    latest: dict[str, tuple[datetime, Received]] = field(default_factory=dict)  # cache key → reading
+
+    def add(self, batch: Sequence[Received]) -> None:
+        newest, latest = self.newest, self.latest
+        for item in batch:
+            seen = newest.get(item.device_id)
+            if seen is None or item.received_at >= seen.received_at:
+                newest[item.device_id] = item
+            if item.data_time is not None:
+                key = latest_key(item.device_id, item.packet.cn or "")
+                held = latest.get(key)
+                if held is None or item.data_time >= held[0]:
+                    latest[key] = (item.data_time, item)
+
+
+class PacketStore:
+    """Writes batches to the database ``using`` (call ``store`` from one thread: it uses that
+    thread's connection) and the devices' live status to the database and the ``realtime`` cache.
+
+    By default each batch's status is published as it is stored. A gateway passes
+    ``publish_status=False``, collects it with ``take_status`` and publishes it every few seconds in
+    another thread: rewriting the registry row and the cache entries of every device with every
+    batch would cost as much as storing the packets, and publishing them all at once in the storing
+    thread would hold up the acknowledgements behind it. The status pages count a device offline
+    only after three missed intervals, so a few seconds behind change nothing there.
     """
 
-    def __init__(self, using: str = "default", *, touch_every: timedelta = timedelta(0)):
+    def __init__(self, using: str = "default", *, publish_status: bool = True):
         self.using = using
-        self.touch_every = touch_every
-        self._touched: dict[int, datetime] = {}  # device id → last-seen time written (committed)
+        self.publish_status = publish_status
+        self._status = Status()
+        self._latest_published: dict[str, datetime] = {}  # cache key → data time of what it holds
 
     @property
     def connection(self):
@@ -118,22 +142,46 @@ class PacketStore:
         """Store ``batch`` atomically; returns for each item whether it was new (False: duplicate)."""
         if not batch:
             return []
-        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
-            if self._copy_all_new(batch):
-                new, fresh_items = [True] * len(batch), list(batch)
-            else:
+        if self._copy_all_new(batch):
+            new = [True] * len(batch)
+        else:
+            with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
                 inserted = self._insert_packets(cursor, batch)
                 new = []
                 for item in batch:
                     fresh = item.key in inserted
                     inserted.discard(item.key)  # a second copy in the same batch is a duplicate
                     new.append(fresh)
-                fresh_items = [item for item, is_new in zip(batch, new, strict=True) if is_new]
-                self._insert_measurements(cursor, fresh_items)
-            touched = self._touch_devices(cursor, batch)
-        self._touched.update(touched)
-        self._update_latest(fresh_items)
+                fresh = [item for item, is_new in zip(batch, new, strict=True) if is_new]
+                self._insert_measurements(cursor, fresh)
+        self._status.add(batch)
+        if self.publish_status:
+            self.publish(self.take_status())
         return new
+
+    def take_status(self) -> Status:
+        """The status collected since the last call (from the thread that calls ``store``)."""
+        status, self._status = self._status, Status()
+        return status
+
+    def publish(self, status: Status) -> None:
+        """Write ``status``: last-seen times, unless a device already shows a newer packet (one that
+        arrived late, or through another gateway); then the latest values. Those are written, never
+        read back, so concurrent gateways do not race (``latest_values`` merges the data types);
+        a reading older than the one this store last put there is left out. Call it from one
+        thread at a time (any thread: it uses that thread's connection)."""
+        if status.newest:
+            with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+                self._write_last_seen(cursor, status.newest)
+        published = self._latest_published
+        values = {
+            key: (data_time.isoformat(), item.packet.cn or "", item.packet.cp.text)
+            for key, (data_time, item) in status.latest.items()
+            if key not in published or data_time >= published[key]
+        }
+        if values:
+            caches[REALTIME_CACHE].set_many(values, timeout=None)
+            published.update((key, status.latest[key][0]) for key in values)
 
     def reject(self, rejections: Sequence[Rejection]) -> None:
         if not rejections:
@@ -223,9 +271,10 @@ class PacketStore:
     def _copy_all_new(self, batch) -> bool:
         """PostgreSQL, the usual case of a batch with nothing stored before: COPY the packets and
         their values straight into their tables (a third of PostgreSQL's work through temporary
-        tables). A packet or a reading already there makes a COPY fail; the batch then takes the way
-        that skips what is stored (False). The gateway acknowledges repeats it has just stored
-        without sending them here, so that way is rare."""
+        tables), in a transaction of their own. A packet or a reading already there makes a COPY fail
+        and rolls it back; the batch then takes the way that skips what is stored (False). The
+        gateway acknowledges repeats it has just stored without sending them here, so that way is
+        rare."""
         if self.connection.vendor != "postgresql":
             return False
         import psycopg
@@ -308,59 +357,27 @@ class PacketStore:
             pg.execute(INCOMING_TABLES)
             transaction.on_commit(lambda: _SESSIONS_WITH_INCOMING.add(raw), using=self.using)
 
-    def _touch_devices(self, cursor, batch) -> dict[int, datetime]:
+    def _write_last_seen(self, cursor, newest: dict[int, Received]) -> None:
         adapt = self.connection.ops.adapt_datetimefield_value
-        last: dict[int, Received] = {}
-        for item in batch:
-            seen = last.get(item.device_id)
-            if seen is None or item.received_at >= seen.received_at:
-                last[item.device_id] = item
-        touched = self._touched
-        last = {
-            device_id: item
-            for device_id, item in last.items()
-            if device_id not in touched or item.received_at - touched[device_id] >= self.touch_every
-        }
-        if not last:
-            return {}
         rows = [
             (adapt(item.received_at), (item.packet.cn or "")[:4], item.peer[:64], device_id)
-            for device_id, item in sorted(last.items())
+            for device_id, item in sorted(newest.items())
         ]
         if self.connection.vendor == "postgresql":
-            with self._pg_cursor() as pg:
-                times, cns, peers, ids = (list(column) for column in zip(*rows, strict=True))
-                pg.execute(
-                    "UPDATE hj212_device AS d SET last_seen_at = v.t, last_cn = v.cn, last_peer = v.peer "
-                    "FROM unnest(%s::timestamptz[], %s::varchar[], %s::varchar[], %s::bigint[])"
-                    " AS v(t, cn, peer, id) "
-                    "WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at <= v.t)",
-                    [times, cns, peers, ids],
-                )
+            times, cns, peers, ids = (list(column) for column in zip(*rows, strict=True))
+            cursor.execute(
+                "UPDATE hj212_device AS d SET last_seen_at = v.t, last_cn = v.cn, last_peer = v.peer "
+                "FROM unnest(%s::timestamptz[], %s::varchar[], %s::varchar[], %s::bigint[])"
+                " AS v(t, cn, peer, id) "
+                "WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at <= v.t)",
+                [times, cns, peers, ids],
+            )
         else:
             cursor.executemany(
                 "UPDATE hj212_device SET last_seen_at = %s, last_cn = %s, last_peer = %s "
                 "WHERE id = %s AND (last_seen_at IS NULL OR last_seen_at <= %s)",
                 [(*row, row[0]) for row in rows],
             )
-        return {device_id: item.received_at for device_id, item in last.items()}
-
-    # -- realtime cache ------------------------------------------------------------------------
-    @staticmethod
-    def _update_latest(items) -> None:
-        """Keep each device's newest CP per command (2011 real-time, 2051 minute …): written, never
-        read back here, so concurrent gateways do not race; ``latest_values`` merges them."""
-        newest: dict[str, tuple[str, str, str]] = {}
-        for item in items:
-            data_time = item.data_time
-            if data_time is None:
-                continue
-            key = latest_key(item.device_id, item.packet.cn or "")
-            stamp = data_time.isoformat()
-            if key not in newest or newest[key][0] <= stamp:
-                newest[key] = (stamp, item.packet.cn or "", item.packet.cp.text)
-        if newest:
-            caches[REALTIME_CACHE].set_many(newest, timeout=None)
 
 
 LATEST_COMMANDS = ("2011", "2051", "2061", "2031")  # real-time, minute, hourly, daily

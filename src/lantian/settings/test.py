@@ -24,7 +24,12 @@ if os.environ.get("REDIS_URL"):
     _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 else:
     _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-CACHES = {"default": _cache, "realtime": {**_cache, "KEY_PREFIX": "realtime"}}
+# Parallel workers share one Redis: each keeps its own keys (their databases reuse the same ids).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+CACHES = {
+    "default": {**_cache, "KEY_PREFIX": _worker},
+    "realtime": {**_cache, "KEY_PREFIX": f"realtime{_worker}"},
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher"
