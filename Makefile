@@ -8,7 +8,7 @@ BENCHES := $(wildcard bench/*.py)
 SPEEDUPS := src/lantian/hj212/_speedups$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 PY_INCLUDE := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 
-.PHONY: venv demo serve test test-browser lint format bench messages clean
+.PHONY: venv speedups demo serve test test-browser lint format bench messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Lantian needs Python 3.11"'
@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.lock
 
 $(SPEEDUPS): src/lantian/hj212/_speedups.c
 	$(CC) -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(PY_INCLUDE) $< -o $@
+
+speedups: $(SPEEDUPS)
 
 venv: $(VENV)/.installed $(SPEEDUPS)
 

@@ -1,3 +1,4 @@
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -41,6 +42,10 @@ class Command(BaseCommand):
             logger.addHandler(handler)
             logger.setLevel(level)
             logger.propagate = False
+        if importlib.util.find_spec("lantian.hj212._speedups") is None:
+            logging.getLogger("lantian.hj212").warning(
+                "the C speedups are not built (`make speedups`): CRC and value rows run in Python, slower"
+            )
         gateway = Gateway(
             host=options["host"],
             port=options["port"],
