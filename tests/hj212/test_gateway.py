@@ -5,17 +5,19 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
 import uvloop
+from django.core.cache import caches
 from django.db import OperationalError
 
 from lantian.core.models import Organization
 from lantian.hj212 import StreamFramer, decode, split_packet
-from lantian.hj212.gateway import Gateway
+from lantian.hj212.gateway import STATUS_EVERY, Gateway
 from lantian.hj212.models import Device, Measurement, RawPacket, RejectedPacket
 from lantian.hj212.simulator import SimulatedDevice, Simulation
-from lantian.hj212.storage import PacketStore
+from lantian.hj212.storage import LATEST_COMMANDS, REALTIME_CACHE, PacketStore, latest_key, latest_values
 
 from .frames import make_frame
 
@@ -112,6 +114,28 @@ def test_a_data_packet_is_acknowledged_after_it_is_stored(gateway, device):
     stored = RawPacket.objects.get()
     assert (stored.qn, stored.cn) == (packet.qn, packet.cn)
     assert Measurement.objects.filter(device=device).count() == len(packet.cp.measurements())
+
+
+def test_the_device_status_follows_its_packets(gateway, device):
+    # Published with the first batch, then every STATUS_EVERY from the status thread, also when no
+    # further packet comes to carry it.
+    caches[REALTIME_CACHE].delete_many([latest_key(device.pk, cn) for cn in LATEST_COMMANDS])
+    sim = station(device)
+    packets = [sim.next_packet() for _ in range(2)]
+    with connect(gateway) as client:
+        for packet in packets:
+            client.send(sim.encode(packet))
+            assert [reply.cn for reply in client.replies(1)] == ["9014"]
+            data_time = packet.cp.data_time.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+            code = packet.cp.measurements()[0].code
+
+            def published(data_time=data_time, code=code, cn=packet.cn):
+                device.refresh_from_db()
+                newest = latest_values(device.pk).get(code, {})
+                return [True] if device.last_cn == cn and newest.get("time") == data_time else []
+
+            assert eventually(published, timeout=STATUS_EVERY + 3)
+    assert device.last_seen_at is not None and device.last_peer.startswith("127.0.0.1:")
 
 
 def test_several_packets_in_one_read_and_one_packet_over_many_reads(gateway, device):

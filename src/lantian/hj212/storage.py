@@ -152,8 +152,9 @@ class PacketStore:
                     fresh = item.key in inserted
                     inserted.discard(item.key)  # a second copy in the same batch is a duplicate
                     new.append(fresh)
-                fresh = [item for item, is_new in zip(batch, new, strict=True) if is_new]
-                self._insert_measurements(cursor, fresh)
+                self._insert_measurements(
+                    cursor, [item for item, is_new in zip(batch, new, strict=True) if is_new]
+                )
         self._status.add(batch)
         if self.publish_status:
             self.publish(self.take_status())
