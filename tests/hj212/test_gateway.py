@@ -317,5 +317,7 @@ def test_the_gateway_stops_reading_while_the_database_falls_behind_and_loses_not
             client.send(b"".join(sim.encode(packet) for packet in part))
             acks += client.replies(100, timeout=30)
     assert [ack.qn for ack in acks] == [packet.qn for packet in packets]
-    assert len(pauses) == 2 and set(pauses) == {20}  # it stopped reading at the limit, twice
+    # It stopped reading at the limit, each time (at least once a part: how TCP cuts a part into
+    # reads decides whether a part pauses it once or more).
+    assert len(pauses) >= 2 and set(pauses) == {20}
     assert RawPacket.objects.count() == 200
