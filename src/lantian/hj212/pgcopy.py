@@ -10,6 +10,7 @@ device, data time, CN) followed by code, kind, value and flag. ``_speedups.c`` d
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from .cp import CP
@@ -47,15 +48,21 @@ def measurement_copy_rows(cp: CP, prefix: bytes) -> bytes:
     return measurement_copy_rows_python(cp, prefix)
 
 
+def measurement_fields(cp: CP) -> Iterator[tuple[str, str, float | None, str]]:
+    """(code, kind, value, flag) of each value, cut to the measurement table's columns."""
+    for code, kind, value, flag, _raw in cp.measurements():
+        yield code[:CODE_MAX], kind, value, (flag or "")[:FLAG_MAX]
+
+
 def measurement_copy_rows_python(cp: CP, prefix: bytes) -> bytes:
     out = bytearray()
-    for code, kind, value, flag, _raw in cp.measurements():
+    for code, kind, value, flag in measurement_fields(cp):
         out += prefix
-        for text in (code[:CODE_MAX], kind):
+        for text in (code, kind):
             data = text.encode()
             out += struct.pack("!i", len(data)) + data
         out += _NULL if value is None else struct.pack("!id", 8, value)
-        data = (flag or "")[:FLAG_MAX].encode()
+        data = flag.encode()
         out += struct.pack("!i", len(data)) + data
     return bytes(out)
 

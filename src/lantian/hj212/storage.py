@@ -253,8 +253,7 @@ class PacketStore:
                 continue
             device_id, moment, cn = item.device_id, adapt(item.data_time), item.packet.cn or ""
             rows.extend(
-                (device_id, moment, cn, code[: pgcopy.CODE_MAX], kind, value, (flag or "")[: pgcopy.FLAG_MAX])
-                for code, kind, value, flag, _raw in item.packet.cp.measurements()
+                (device_id, moment, cn, *fields) for fields in pgcopy.measurement_fields(item.packet.cp)
             )
         return rows
 
@@ -283,7 +282,7 @@ class PacketStore:
         try:
             with transaction.atomic(using=self.using), self._pg_cursor() as pg:
                 _copy(pg, "hj212_rawpacket", self.PACKET_COLUMNS, PACKET_TYPES, self._packet_rows(batch))
-                _copy_block(pg, "hj212_measurement", self._measurement_copy(batch))
+                _copy_measurements(pg, "hj212_measurement", self._measurement_copy(batch))
         except psycopg.errors.UniqueViolation:
             return False
         return True
@@ -332,9 +331,9 @@ class PacketStore:
             # rows take the way that skips it.
             try:
                 with transaction.atomic(using=self.using):
-                    _copy_block(pg, "hj212_measurement", rows)
+                    _copy_measurements(pg, "hj212_measurement", rows)
             except psycopg.errors.UniqueViolation:
-                _copy_block(pg, "incoming_hj212_values", rows)
+                _copy_measurements(pg, "incoming_hj212_values", rows)
                 pg.execute(INSERT_INCOMING_VALUES.format(columns=", ".join(self.MEASUREMENT_COLUMNS)))
 
     def _pg_cursor(self):
@@ -408,7 +407,7 @@ def _copy(pg, table: str, columns: Sequence[str], types: Sequence[str], rows: Se
             copy.write_row(row)
 
 
-def _copy_block(pg, table: str, rows: bytes) -> None:
+def _copy_measurements(pg, table: str, rows: bytes) -> None:
     """COPY measurement rows already in the binary format (pgcopy) into ``table``."""
     if rows:
         with pg.copy(f"COPY {table} ({', '.join(pgcopy.COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
