@@ -1,5 +1,7 @@
 """OpenAPI documentation of the registered models' endpoints: one tag per model, a summary per action."""
 
+import copy
+
 from django.utils.translation import gettext as _
 from django_filters import ModelChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -10,12 +12,18 @@ from drf_spectacular.utils import OpenApiParameter
 
 
 class FilterExtension(DjangoFilterExtension):
-    """Also documents a model-choice filter that works through a method (e.g. the organisations
-    "within" a given one): its value is the chosen row's primary key."""
+    """Documents a filterset's filters without touching them, and also documents a model-choice
+    filter that works through a method (e.g. the organisations "within" a given one): its value is
+    the chosen row's primary key."""
 
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        # drf-spectacular reads ``filter_field.field`` of the filterset's class-level filters, and
+        # django-filter caches that form field on the filter. Built outside any filterset, it has no
+        # label and the default empty choice, and every later filterset's deep copy would reuse it:
+        # list pages would show "Kind" instead of 类型 for every user. Document a copy instead.
+        filter_field = copy.deepcopy(filter_field)
         if isinstance(filter_field, ModelChoiceFilter) and filter_field.method:
             return [
                 build_parameter_type(
