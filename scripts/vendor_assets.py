@@ -107,6 +107,18 @@ PACKAGES: tuple[Package, ...] = (
         ),
         licences=(("LICENSE", "LICENSE"),),
     ),
+    Package(
+        npm="tom-select",
+        dest="tom-select",
+        files=(
+            ("dist/js/tom-select.complete.min.js", "tom-select.complete.min.js"),
+            ("dist/css/tom-select.bootstrap5.min.css", "tom-select.bootstrap5.min.css"),
+        ),
+        licences=(("LICENSE", "LICENSE"),),
+        # The complete build bundles @orchidjs/sifter and @orchidjs/unicode-variants (both
+        # Apache-2.0, by the same author; sifter ships no licence file of its own).
+        bundled_licences=(("@orchidjs/unicode-variants", "LICENSE", "LICENSE-unicode-variants"),),
+    ),
 )
 
 MIT_TEXT = """\

@@ -1,15 +1,25 @@
-"""Form plumbing shared by every page: Tabler styling and scoped dropdowns."""
+"""Form plumbing shared by every page: Tabler styling, ISO date inputs, searchable and scoped dropdowns."""
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from lantian.core.scope import RestrictedQuerySet
+
+# (widget, HTML input type, the value format that input type reads and writes). A browser shows a
+# date input blank unless its value is ISO, and posts ISO back: the localised format would be lost.
+ISO_INPUTS = (
+    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
+    (forms.DateInput, "date", "%Y-%m-%d"),
+    (forms.TimeInput, "time", "%H:%M"),
+)
 
 
 class ScopedFormMixin:
     """Styles widgets for Tabler and limits every dropdown to objects the user may see.
 
     ``action`` is the write the form performs; dropdowns of organisation-bound models offer only
-    what lies in the user's scope for that action.
+    what lies in the user's scope for that action. Relation dropdowns are searchable (Tom Select,
+    wired by ``lantian.js`` on ``data-searchable``): their lists may run to hundreds of rows.
     """
 
     def __init__(self, *args, user, action: str = "change", **kwargs):
@@ -20,6 +30,8 @@ class ScopedFormMixin:
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, RestrictedQuerySet):
                 field.queryset = queryset.restrict(user, "view").within_scope(user, action)
+            if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
+                field.widget.attrs["data-searchable"] = ""
             style_widget(field.widget)
 
 
@@ -32,6 +44,27 @@ def style_widget(widget: forms.Widget) -> None:
         css = "form-control"
     if css not in widget.attrs.get("class", "").split():
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    for kind, input_type, value_format in ISO_INPUTS:
+        if isinstance(widget, kind):
+            widget.input_type, widget.format = input_type, value_format
+            break
+
+
+def current_data(form: forms.BaseForm) -> MultiValueDict:
+    """What a browser posts back for the unbound ``form`` as rendered: each field's current value.
+
+    Uploads are left out (a file input posts nothing unchanged; the form keeps the stored file).
+    """
+    data = MultiValueDict()
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        value = form[name].value()
+        if getattr(field.widget, "allow_multiple_selected", False):
+            data.setlist(name, [] if value is None else list(value))
+        else:
+            data.setlist(name, ["" if value is None else value])
+    return data
 
 
 class OrganizationForm(ScopedFormMixin, forms.ModelForm):
@@ -72,7 +105,6 @@ class OrganizationLinkForm(ScopedFormMixin, forms.ModelForm):
 
         model = OrganizationLink
         fields = ["provider", "client", "since"]
-        widgets = {"since": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -110,7 +110,10 @@ _registry: dict[type[models.Model], Registration] = {}
 
 
 def register(model: type[models.Model], **options) -> Registration:
+    from lantian.core.validators import guard_text_fields
+
     registration = Registration(model=model, **options)
+    guard_text_fields(model)  # one rule for forms, API, bulk edit and import
     _registry[model] = registration
     return registration
 

@@ -35,7 +35,7 @@ from lantian.core.api.schema import RegisteredAutoSchema
 from lantian.core.api.serializers import serializer_for
 from lantian.core.registry import Registration
 from lantian.core.review import locked_reason
-from lantian.core.views.generic import ObjectListView, OutOfScope
+from lantian.core.views.generic import ObjectListView, OutOfScope, still_in_scope
 
 
 class Pagination(PageNumberPagination):
@@ -160,7 +160,7 @@ class RegisteredViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         def save():
             with transaction.atomic():
                 obj = form.save()
-                if not registration.model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+                if not still_in_scope(user, registration.model, [obj.pk], action):
                     raise OutOfScope
             return obj
 

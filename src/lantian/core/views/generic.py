@@ -10,11 +10,13 @@ from types import SimpleNamespace
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from lantian.core.forms import current_data
 from lantian.core.models import Locked, TablePreference
 from lantian.core.review import is_locked, locked_reason
 from lantian.core.scope import permission_name
@@ -250,7 +253,7 @@ class ObjectEditView(DraftMixin, ObjectView):
             try:
                 with transaction.atomic():
                     obj = self.save(form)
-                    if not self.restricted().filter(pk=obj.pk).exists():
+                    if not still_in_scope(request.user, self.model, [obj.pk], self.action):
                         raise OutOfScope
                     self.discard_drafts(draft)
             except OutOfScope:
@@ -310,9 +313,20 @@ class ObjectDeleteView(ObjectView):
 class BulkView(ObjectView):
     """Acts on the rows ticked on a list page (``pk`` values), all or nothing."""
 
+    max_rows = 1000  # a list page ticks at most a page of rows; a request names no more than this
+
     def selected(self):
-        pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
+        pks = [pk for pk in self.request.POST.getlist("pk")[: self.max_rows + 1] if pk.isdigit()]
         return self.restricted().filter(pk__in=pks)
+
+    def too_many(self) -> bool:
+        if len(self.request.POST.getlist("pk")) <= self.max_rows:
+            return False
+        messages.error(
+            self.request,
+            _("Select at most %(count)d rows at a time.") % {"count": self.max_rows},
+        )
+        return True
 
     def return_url(self) -> str:
         """The list page the rows were ticked on (its filters kept); never another site."""
@@ -335,6 +349,8 @@ class BulkDeleteView(BulkView):
     template_name = "generic/bulk_delete.html"
 
     def post(self, request, *args, **kwargs):
+        if self.too_many():
+            return self.back()
         objects = self.selected()
         if not objects.exists():
             messages.warning(request, _("Select the rows first."))
@@ -370,74 +386,145 @@ def unique_fields(model) -> set[str]:
     return single | {f.name for f in model._meta.get_fields() if getattr(f, "unique", False) and f.concrete}
 
 
-class BulkEditForm(forms.Form):
-    """The registered form's fields, all optional; only the ticked ones are applied."""
+def object_form(registration, user, obj, data=None):
+    """The registered form of ``obj`` as its edit page builds it (bound to ``data`` if given)."""
+    return registration.form(data=data, instance=obj, user=user, action="change")
 
-    def __init__(self, registration, user, *args, **kwargs):
+
+class BulkEditForm(forms.Form):
+    """The registered form's fields that a bulk edit may set, all optional; only the ticked ones apply.
+
+    A field is offered if it is a model field that is not unique and that the edit form of at least
+    one selected row leaves enabled. This form only shows the values and collects the errors: each row
+    is validated and saved by its own edit form (``BulkEditView.apply``).
+    """
+
+    def __init__(self, registration, user, rows, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model = registration.model
-        concrete = {f.name for f in model._meta.get_fields() if f.concrete}
-        for name, field in registration.form(user=user, action="change").fields.items():
-            if name in concrete and not field.disabled and name not in unique_fields(model):
+        editable = {f.name for f in model._meta.get_fields() if f.concrete or f.many_to_many}
+        editable -= unique_fields(model)
+        enabled = set()
+        for obj in rows:
+            enabled |= {
+                name for name, f in object_form(registration, user, obj).fields.items() if not f.disabled
+            }
+        for name, field in registration.form(instance=model(), user=user, action="change").fields.items():
+            if name in editable and name in enabled:
                 field.required = False
+                field.disabled = False
                 self.fields[name] = field
+
+    def full_clean(self):
+        # Each row's own edit form judges the values (BulkEditView.apply): no rule is applied twice.
+        self._errors, self.cleaned_data = ErrorDict(), {}
 
     def chosen(self) -> list[str]:
         return [name for name in self.data.getlist("_apply") if name in self.fields]
 
 
 class BulkEditView(BulkView):
+    """Sets the ticked fields on every selected row through the row's own edit form: the same
+    validation as its edit page (``clean()``, disabled fields, role grants, own account and own
+    organisation), the same save, every row or none, and the scope re-checked afresh afterwards."""
+
     view_action = "bulk_edit"
     template_name = "generic/bulk_edit.html"
 
     def post(self, request, *args, **kwargs):
-        objects = self.selected()
-        if not objects.exists():
+        if self.too_many():
+            return self.back()
+        rows = list(self.selected())
+        if not rows:
             messages.warning(request, _("Select the rows first."))
             return self.back()
         if not request.POST.get("apply"):
-            form = BulkEditForm(self.registration, request.user)
-            return self.render_to_response(self.get_context_data(form=form, objects=objects))
-        form = BulkEditForm(self.registration, request.user, request.POST)
-        if form.is_valid() and form.chosen():
-            try:
-                count = self.apply(objects, form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext("Changed %(count)d row.", "Changed %(count)d rows.", count) % {"count": count},
-                )
-                return self.back()
-        elif form.is_valid():
+            form = BulkEditForm(self.registration, request.user, rows)
+            return self.render_to_response(self.get_context_data(form=form, objects=rows))
+        form = BulkEditForm(self.registration, request.user, rows, request.POST)
+        if not form.chosen():
             form.add_error(None, _("Tick the fields to change."))
-        return self.render_to_response(self.get_context_data(form=form, objects=objects))
+            return self.render_to_response(self.get_context_data(form=form, objects=rows))
+        try:
+            count = self.apply(form)
+        except OutOfScope:
+            form.add_error(
+                None, _("You may not change these rows that way: they would be outside your scope.")
+            )
+        if form.errors:
+            return self.render_to_response(self.get_context_data(form=form, objects=rows))
+        messages.success(
+            request, ngettext("Changed %(count)d row.", "Changed %(count)d rows.", count) % {"count": count}
+        )
+        return self.back()
 
-    def apply(self, objects, form) -> int:
-        """Set the chosen fields on every row, validate each, save each (so each is logged), or none."""
+    def apply(self, form) -> int:
+        """Bind each row's edit form to its current values with the ticked fields replaced; save them
+        all if every one is valid, else report every row's errors on ``form`` and change nothing."""
         chosen = form.chosen()
+        user = self.request.user
         with transaction.atomic():
-            rows = list(objects.select_for_update())
+            rows = list(self.selected().select_for_update())
+            valid = []
             for obj in rows:
-                for name in chosen:
-                    field = self.model._meta.get_field(name)
-                    if field.many_to_many:
-                        continue
-                    setattr(obj, name, form.cleaned_data[name])
-                try:
-                    obj.full_clean()
-                except ValidationError as error:
-                    raise ValidationError(f"{obj}: {'; '.join(error.messages)}") from error
-                obj.save()
-                for name in chosen:
-                    if self.model._meta.get_field(name).many_to_many:
-                        getattr(obj, name).set(form.cleaned_data[name])
-            if self.restricted().filter(pk__in=[o.pk for o in rows]).count() != len(rows):
-                raise ValidationError(
-                    _("You may not change these rows that way: they would be outside your scope.")
-                )
+                if is_locked(obj):
+                    form.add_error(None, f"{obj}: {locked_reason(obj)}")
+                    continue
+                row_form = self.row_form(obj, chosen)
+                if self.report(form, obj, row_form, chosen):
+                    valid.append(row_form)
+            if form.errors:
+                return 0
+            try:
+                for row_form in valid:
+                    row_form.save()  # one by one, as the edit page saves, so the change log records each
+            except Locked as error:
+                form.add_error(None, error)
+                transaction.set_rollback(True)
+                return 0
+            if not still_in_scope(user, self.model, [obj.pk for obj in rows], self.action):
+                raise OutOfScope
         return len(rows)
+
+    def row_form(self, obj, chosen: list[str]):
+        data = current_data(object_form(self.registration, self.request.user, obj))
+        for name in chosen:
+            data.setlist(name, self.request.POST.getlist(name))
+        return object_form(self.registration, self.request.user, obj, data)
+
+    @staticmethod
+    def report(form, obj, row_form, chosen) -> bool:
+        """Copy ``row_form``'s errors onto the bulk ``form``, each naming the row; True if none."""
+        ok = True
+        for name in chosen:
+            if name not in row_form.fields or row_form.fields[name].disabled:
+                form.add_error(
+                    name, _("%(object)s: this field cannot be changed on this row.") % {"object": obj}
+                )
+                ok = False
+        if not row_form.is_valid():
+            ok = False
+            for name, errors in row_form.errors.items():
+                for message in errors:
+                    if name in chosen:
+                        form.add_error(name, f"{obj}: {message}")
+                    elif name == NON_FIELD_ERRORS:
+                        form.add_error(None, f"{obj}: {message}")
+                    else:
+                        label = row_form.fields[name].label if name in row_form.fields else name
+                        form.add_error(None, f"{obj} · {label}: {message}")
+        return ok
+
+
+def still_in_scope(user, model, pks, action: str) -> bool:
+    """Whether every row of ``pks`` is still in ``user``'s scope for ``action``, judged afresh.
+
+    Called after a write, inside its transaction. The user is read again: the write may have disabled
+    the account or its organisation or moved that organisation, and the scope cached on the
+    request's user (``scope_for``) was computed before it.
+    """
+    current = get_user_model()._default_manager.select_related("organization").get(pk=user.pk)
+    return model.objects.restrict(current, action).filter(pk__in=pks).count() == len(set(pks))
 
 
 VIEWS = {
