@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): both cores of the project's machine; JOBS=0 runs in this process.
+JOBS ?= auto
 BENCHES := $(wildcard bench/*.py)
 # The HJ 212 gateway's C speedups (src/lantian/hj212/_speedups.c), built in place next to the code.
 SPEEDUPS := src/lantian/hj212/_speedups$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
@@ -33,10 +35,10 @@ serve: venv
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 test-browser: venv
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(JOBS) -m browser $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
