@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantian.core.forms import ScopedFormMixin
 from lantian.core.models import User
-from lantian.core.roles import assignable_roles
+from lantian.core.roles import assignable_roles, unfit_roles_message
 
 
 class UserForm(ScopedFormMixin, forms.ModelForm):
@@ -43,15 +43,9 @@ class UserForm(ScopedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         organization, roles = cleaned.get("organization"), cleaned.get("roles")
         if organization and roles and not self.fields["roles"].disabled:
-            unfit = [
-                role.name for role in roles if role.org_kinds and organization.kind not in role.org_kinds
-            ]
+            unfit = unfit_roles_message(organization, roles)
             if unfit:
-                self.add_error(
-                    "roles",
-                    _("%(roles)s cannot be given to a user of a %(kind)s.")
-                    % {"roles": "、".join(unfit), "kind": organization.get_kind_display()},
-                )
+                self.add_error("roles", unfit)
         if "password1" in self.fields:
             p1, p2 = cleaned.get("password1"), cleaned.get("password2")
             if p1 and p1 != p2:

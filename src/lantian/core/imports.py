@@ -15,7 +15,7 @@ from lantian.core.excel.report import RowError
 from lantian.core.excel.spec import ImportField, ImportSpec
 from lantian.core.forms import division_errors
 from lantian.core.models import Division, Organization, PasswordHistory
-from lantian.core.roles import assignable_roles
+from lantian.core.roles import assignable_roles, unfit_roles_message
 from lantian.core.scope import scope_for
 from lantian.core.standards.credit_code import normalize_credit_code
 
@@ -111,17 +111,11 @@ class UserImportSpec(ImportSpec):
                 r.name for r in roles if importer.assignable is not None and r.pk not in importer.assignable
             ]
             organization = account.organization if "organization" not in row.errors else None
-            unfit = [
-                r.name for r in roles if organization and r.org_kinds and organization.kind not in r.org_kinds
-            ]
+            unfit = unfit_roles_message(organization, roles) if organization else None
             if withheld:
                 row.add_error("roles", _("You cannot grant %(roles)s.") % {"roles": "、".join(withheld)})
             elif unfit:
-                row.add_error(
-                    "roles",
-                    _("%(roles)s cannot be given to a user of a %(kind)s.")
-                    % {"roles": "、".join(unfit), "kind": organization.get_kind_display()},
-                )
+                row.add_error("roles", unfit)
         if (
             user is not None
             and account.pk == user.pk

@@ -8,9 +8,11 @@ from lantian.core.account_forms import UserForm
 from lantian.core.forms import DivisionForm, OrganizationForm, OrganizationLinkForm
 from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
 from lantian.core.registry import register
+from lantian.core.role_forms import RoleForm
 from lantian.core.tables import Column, Table
 from lantian.core.views import accounts as account_views
 from lantian.core.views import organizations as organization_views
+from lantian.core.views import roles as role_views
 
 
 class DivisionTable(Table):
@@ -160,9 +162,17 @@ register(
     Role,
     table=RoleTable,
     filterset=filtersets.RoleFilterSet,
+    form=RoleForm,
     detail_fields=("name", "code", "description", "builtin", "sees_everything", "org_kinds"),
     detail_template="core/role_detail.html",
-    views={"detail": account_views.RoleDetailView},
+    views={
+        "detail": role_views.RoleDetailView,
+        "add": role_views.RoleEditView,
+        "edit": role_views.RoleEditView,
+        "delete": role_views.RoleDeleteView,
+    },
+    # Permissions are ticked role by role in the tree; bulk edits would bypass the editor's checks.
+    actions=frozenset({"list", "detail", "export", "add", "edit", "delete"}),
 )
 register(
     AccessEvent,

@@ -42,6 +42,34 @@ class Role(models.Model):
     def get_absolute_url(self):
         return reverse("core:role_detail", args=[self.pk])
 
+    def allows(self, kind: str) -> bool:
+        """Whether users of an organisation of ``kind`` may hold this role (no kinds: any)."""
+        return not self.org_kinds or kind in self.org_kinds
+
+    def delete(self, *args, **kwargs):
+        """Built-in roles are seed data, and a role still held by accounts would silently take their
+        rights away: neither is deleted, whichever page, API call or script asks."""
+        holders = list(self.users.all()[:5])
+        if self.builtin or holders:
+            raise models.ProtectedError(
+                _("%(role)s is built in or still held by accounts and cannot be deleted.") % {"role": self},
+                holders or [self],
+            )
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def changelog_values(cls, field_name: str, values: list) -> list:
+        """How the change log names the values of ``field_name``: permissions as the permission tree
+        does (module, model, action in the reader's language), organisation kinds by their labels."""
+        if field_name == "permissions":
+            from lantian.core.permission_tree import describe
+
+            return describe(values)
+        if field_name == "org_kinds":
+            labels = dict(Organization.Kind.choices)
+            return [str(labels.get(value, value)) for value in values]
+        return values
+
 
 class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
     pass

@@ -84,6 +84,8 @@ def changes(entry) -> list[tuple[str, str | None, str | None]]:
     fields = {f.name: f for f in model._meta.get_fields()} if model else {}
     raw = entry.changes_dict or {}
     shown = entry.changes_display_dict or {}
+    # A model may name the values of a field in words (``Role.changelog_values``: permissions).
+    named = getattr(model, "changelog_values", None)
     rows = []
     # django-auditlog builds the display dict from the raw one in the same order.
     for (name, raw_change), (label, change) in zip(raw.items(), shown.items(), strict=False):
@@ -92,10 +94,17 @@ def changes(entry) -> list[tuple[str, str | None, str | None]]:
             continue  # a reverse relation, which auditlog records on create
         if isinstance(raw_change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
             sign = "−" if raw_change.get("operation") == "delete" else "+"
-            rows.append((label, None, f"{sign} {'、'.join(map(str, raw_change.get('objects', [])))}"))
+            objects = raw_change.get("objects", [])
+            objects = named(name, objects) if named else objects
+            rows.append((label, None, f"{sign} {'、'.join(map(str, objects))}"))
         elif name in MASKED_FIELDS:
             rows.append((label, None, _("(changed)")))
         else:
+            if named and isinstance(raw_change, list) and any(isinstance(v, list) for v in raw_change):
+                change = [
+                    "、".join(map(str, named(name, value))) if isinstance(value, list) else value
+                    for value in raw_change
+                ]
             old, new = (_readable(field, value) for value in change)
             rows.append((label, None if entry.action == 0 else old, new))
     return rows

@@ -76,12 +76,3 @@ class UserUnlockView(UserManageView):
         accounts.unlock(request.user, target)
         messages.success(request, _("Unlocked %(user)s.") % {"user": target})
         return redirect(target)
-
-
-class RoleDetailView(generic.ObjectDetailView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["permissions"] = self.object.permissions.select_related("content_type").order_by(
-            "content_type__app_label", "content_type__model", "codename"
-        )
-        return context
