@@ -119,12 +119,13 @@ def more_agencies(tree, n):
 
 def as_user(user):
     """An API client authenticated by the user's token, as a program would be."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from lantian.core.models import ApiToken
+
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.objects.issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

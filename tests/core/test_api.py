@@ -12,12 +12,11 @@ from django.db.models.signals import pre_save
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lantian.core import api
 from lantian.core.api.permissions import VIEWSET_ACTIONS
-from lantian.core.models import AccessEvent, Organization, Role, User
+from lantian.core.models import ApiToken, Organization, Role, User
 from lantian.core.registry import registration_for
 from lantian.core.scope import permission_name
 from lantian.core.views.generic import filter_rows
@@ -44,8 +43,8 @@ def detail_url(model, pk) -> str:
 def as_user(user) -> APIClient:
     """An API client authenticated by the user's token, as a program would be."""
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.objects.issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -444,7 +443,7 @@ def test_session_authentication_works_for_the_logged_in_browser(tree, login):
 def test_a_revoked_or_unknown_token_fails(tree):
     client = as_user(tree.county_a_admin)
     assert client.get(list_url(Organization)).status_code == 200
-    Token.objects.filter(user=tree.county_a_admin).delete()
+    ApiToken.objects.filter(user=tree.county_a_admin).delete()
     assert client.get(list_url(Organization)).status_code == 401
 
 
@@ -469,46 +468,7 @@ def test_a_filter_value_outside_the_scope_is_400(tree):
     assert response.status_code == 400 and "within" in response.json()
 
 
-# --- the token page ---
-
-
-def test_a_user_creates_sees_once_replaces_and_revokes_their_token(tree, login):
-    client = login(tree.ent_a1_admin)
-    page = client.get(reverse("core:api_token"))
-    assert page.status_code == 200 and not Token.objects.filter(user=tree.ent_a1_admin).exists()
-
-    created = client.post(reverse("core:api_token"), {"action": "create"})
-    key = Token.objects.get(user=tree.ent_a1_admin).key
-    assert key in created.content.decode()
-    assert "no-store" in created["Cache-Control"]
-    assert key not in client.get(reverse("core:api_token")).content.decode()  # shown once
-    api_client = APIClient()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api_client.get(list_url(Organization)).status_code == 200
-
-    client.post(reverse("core:api_token"), {"action": "create"})  # replace
-    new_key = Token.objects.get(user=tree.ent_a1_admin).key
-    assert new_key != key and api_client.get(list_url(Organization)).status_code == 401
-
-    client.post(reverse("core:api_token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=tree.ent_a1_admin).exists()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
-    assert api_client.get(list_url(Organization)).status_code == 401
-
-    events = AccessEvent.objects.filter(user=tree.ent_a1_admin, kind__startswith="token").order_by("pk")
-    K = AccessEvent.Kind
-    assert [e.kind for e in events] == [K.TOKEN_CREATED, K.TOKEN_REVOKED, K.TOKEN_CREATED, K.TOKEN_REVOKED]
-
-
-def test_the_token_page_needs_login_and_is_in_the_user_menu(tree, client, login):
-    assert client.get(reverse("core:api_token"))["Location"].startswith("/login/")
-    home = login(tree.ent_a1_admin).get("/")
-    assert reverse("core:api_token") in home.content.decode()
-
-
-def test_tokens_stay_out_of_the_change_log(tree):
-    Token.objects.create(user=tree.ent_a1_admin)
-    assert not LogEntry.objects.filter(content_type__app_label="authtoken").exists()
+# --- the token page: tests/core/test_api_tokens.py ---
 
 
 # --- schema and Swagger UI ---

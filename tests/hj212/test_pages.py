@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from lantian.core.models import ApiToken
 from lantian.core.navigation import menu_for
 from lantian.hj212.models import Device, Measurement, RawPacket, RejectedPacket
 from lantian.hj212.tables import frame_text
@@ -71,7 +71,7 @@ def test_the_sm4_key_and_pw_are_masked_on_the_page_the_form_and_the_api(tree, lo
     form = page(client, reverse("hj212:device_edit", args=[device.pk]))
     assert KEY not in form and 'name="clear_sm4_key"' in form
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=tree.county_a_admin).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.objects.issue(tree.county_a_admin)[1]}")
     body = api.get(reverse("api:hj212-device-detail", args=[device.pk])).content.decode()
     assert KEY not in body and "sm4_key" not in body and "852741" not in body
 

@@ -6,9 +6,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from lantian.core.models import ApiToken
 from lantian.core.todo import items_for
 from lantian.ldar.models import ComponentGroup, EnterpriseProfile
 
@@ -59,9 +59,9 @@ def test_the_enterprise_fills_in_its_profile_and_the_bureau_approves_it(tree, lo
     client.post(f"/core/objects/ldar/enterpriseprofile/{profile.pk}/review/approve/")
     profile.refresh_from_db()
     assert profile.status == "approved" and profile.reviewed_by == tree.county_a_admin
-    token, _created = Token.objects.get_or_create(user=tree.ent_a1_admin)
+    _token, key = ApiToken.objects.issue(tree.ent_a1_admin)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.patch(f"/api/ldar/enterpriseprofiles/{profile.pk}/", {"phone": "1"}, format="json")
     assert response.status_code == 409
 

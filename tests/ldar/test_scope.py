@@ -5,9 +5,9 @@ import io
 
 import pytest
 from python_calamine import CalamineWorkbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from lantian.core.models import ApiToken
 from lantian.ldar.models import Area, ProcessUnit, SealPoint
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.objects.issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

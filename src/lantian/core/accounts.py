@@ -30,15 +30,17 @@ def unlock(actor: User, target: User) -> None:
     axes_reset(username=target.username)
 
 
-def locked_usernames() -> set[str]:
-    """Usernames locked out now: 5 failures within the cool-off window (see AXES_* settings)."""
-    return set(
-        AccessAttempt.objects.filter(
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-        ).values_list("username", flat=True)
+def _lockouts():
+    """Attempts that lock their username now: 5 failures within the cool-off window (AXES_* settings)."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     )
 
 
+def locked_usernames() -> set[str]:
+    return set(_lockouts().values_list("username", flat=True))
+
+
 def is_locked(user: User) -> bool:
-    return user.username in locked_usernames()
+    return _lockouts().filter(username=user.username).exists()

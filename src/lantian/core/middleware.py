@@ -1,11 +1,16 @@
 import uuid
-from datetime import timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
+
+from lantian.core.passwords import must_change_password
 
 
 class RequestIdMiddleware:
@@ -24,7 +29,11 @@ class RequestIdMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """Sends a user whose password was reset, or has expired, to the password change page."""
+    """Sends a user whose password was reset, or has expired, to the password change page.
+
+    API requests get 403 with the reason instead: a program cannot follow a redirect to a form.
+    (Token requests are refused by the token authentication for the same reasons.)
+    """
 
     EXEMPT_URL_NAMES = ("password_change", "logout", "set_language")
 
@@ -33,17 +42,13 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and self._must_change(user) and not self._exempt(request.path):
+        if user.is_authenticated and must_change_password(user) and not self._exempt(request.path):
+            if request.path.startswith(reverse("api:api-root")):
+                from lantian.core.api.authentication import refusal
+
+                return JsonResponse(refusal(user).detail, status=403)
             return redirect(f"{reverse('password_change')}?required=1")
         return self.get_response(request)
-
-    @staticmethod
-    def _must_change(user) -> bool:
-        if user.must_change_password:
-            return True
-        max_age = settings.LANTIAN_PASSWORD_MAX_AGE_DAYS
-        changed = user.password_changed_at or user.date_joined
-        return bool(max_age) and changed < timezone.now() - timedelta(days=max_age)
 
     def _exempt(self, path: str) -> bool:
         return path.startswith(
@@ -64,3 +69,38 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+@lru_cache(maxsize=8)
+def tile_sources(tile_url: str) -> tuple[str, ...]:
+    """The CSP source of a Leaflet tile URL template: its scheme and host, a "{s}" label as "*".
+
+    "https://t{s}.tianditu.gov.cn/vec_w/wmts?…" → "https://*.tianditu.gov.cn"; a relative URL
+    is served by this site ('self'). A template CSP cannot express allows no tiles rather than all.
+    """
+    parts = urlsplit(tile_url)
+    if not parts.netloc:
+        return ()
+    labels = parts.netloc.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    host = ".".join(labels)
+    if "{" in host or "}" in host or parts.scheme not in ("http", "https", ""):
+        return ()
+    return (f"{parts.scheme}://{host}" if parts.scheme else host,)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp, with the configured map tile host added to img-src ('self' and data: in settings).
+
+    Derived at request time from LANTIAN_MAP_TILE_URL, so the policy follows the configuration.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        tiles = tile_sources(settings.LANTIAN_MAP_TILE_URL)
+        if tiles and not report_only:
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", ()), *tiles]
+            parts.update = update
+        return parts

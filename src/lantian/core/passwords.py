@@ -1,5 +1,8 @@
 """Password rules of core.md "Security": three of four character classes, no reuse of the last five."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,6 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 CHARACTER_CLASSES = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+
+
+def password_expired(user) -> bool:
+    """Older than LANTIAN_PASSWORD_MAX_AGE_DAYS (never, when that is None)."""
+    max_age = settings.LANTIAN_PASSWORD_MAX_AGE_DAYS
+    changed = user.password_changed_at or user.date_joined
+    return bool(max_age) and changed < timezone.now() - timedelta(days=max_age)
+
+
+def must_change_password(user) -> bool:
+    """The user may do nothing but change their password: it was reset or has expired."""
+    return user.must_change_password or password_expired(user)
 
 
 class CharacterClassValidator:

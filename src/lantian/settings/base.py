@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "lantian.core",
@@ -38,6 +37,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lantian.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ with DEBUG off too (the embedded default has no nginx in front).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lantian.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,7 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lantian.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "lantian.core.middleware.PasswordChangeRequiredMiddleware",
@@ -121,8 +122,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         # ECharts, Leaflet and Tabler set inline styles from script.
         "style-src": ["'self'", "'unsafe-inline'"],
-        # Map tiles come from a configured server (internal tile server or Tianditu).
-        "img-src": ["'self'", "data:", "blob:", "*"],
+        # The configured map tile host is added by ContentSecurityPolicyMiddleware, nothing else:
+        # an image planted in data must not reach out of the intranet.
+        "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -143,7 +145,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.passwordhistory",
     "core.draft",  # a user's unfinished forms, not a record
     "core.reviewevent",  # itself the review history
-    "authtoken",  # API tokens are secrets
+    "core.apitoken",  # API tokens are secrets; their creation and revocation are in the access log
     # HJ 212 readings arrive by the thousand per second; they are data, not users' edits.
     "hj212.rawpacket",
     "hj212.measurement",
@@ -209,13 +211,19 @@ LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lantian.core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API tokens (docs/api.md): the longest life a user may choose (None: may live until revoked),
+# tokens per user, and wrong keys allowed per client address and window before 429.
+LANTIAN_API_TOKEN_MAX_DAYS: int | None = 365
+LANTIAN_API_TOKENS_PER_USER = 10
+LANTIAN_API_TOKEN_FAILURE_LIMIT = 20
+LANTIAN_API_TOKEN_FAILURE_WINDOW = 300  # seconds
 SPECTACULAR_SETTINGS = {
     "TITLE": format_lazy("{} API", LANTIAN_SITE_NAME),
     "DESCRIPTION": _(

@@ -3,14 +3,21 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STATIC_ROOT, VAR_DIR
 
-DEBUG = os.environ.get("LANTIAN_DEBUG", "1") == "1"
+# Off unless asked for (LANTIAN_DEBUG=1): a debug page shows tracebacks, settings and every URL.
+DEBUG = os.environ.get("LANTIAN_DEBUG", "0") == "1"
 # Only ever used on a developer's or demo machine; production refuses to start without its own key.
 SECRET_KEY = "embedded-insecure-key-for-local-use-only"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# This machine only, unless LANTIAN_ALLOWED_HOSTS names more (comma-separated), e.g. for a demo on a LAN.
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("LANTIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if host.strip()
+]
 
 VAR_DIR.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(exist_ok=True)  # empty unless collectstatic ran; WhiteNoise expects it
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -30,5 +37,6 @@ CACHES = {
     },
 }
 
-# runserver serves the vendored assets straight from the source tree.
+# WhiteNoise serves the vendored assets straight from the source tree, DEBUG or not: no collectstatic.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -28,12 +28,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-# whitenoise serves the collected, hashed, compressed assets when nginx does not.
-MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-)
+# whitenoise (in base MIDDLEWARE) serves the collected, hashed, compressed assets when nginx does not.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -69,5 +64,8 @@ MEDIA_ROOT = os.environ.get("LANTIAN_MEDIA_ROOT", str(MEDIA_ROOT))  # noqa: F405
 STATIC_ROOT = os.environ.get("LANTIAN_STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
 LANTIAN_MAP_TILE_URL = os.environ.get("LANTIAN_MAP_TILE_URL", "")
 LANTIAN_MAP_TILE_ATTRIBUTION = os.environ.get("LANTIAN_MAP_TILE_ATTRIBUTION", "")
+if os.environ.get("LANTIAN_API_TOKEN_MAX_DAYS"):
+    # 0: tokens may live until revoked
+    LANTIAN_API_TOKEN_MAX_DAYS = int(os.environ["LANTIAN_API_TOKEN_MAX_DAYS"]) or None
 if os.environ.get("LANTIAN_PASSWORD_MAX_AGE_DAYS"):
     LANTIAN_PASSWORD_MAX_AGE_DAYS = int(os.environ["LANTIAN_PASSWORD_MAX_AGE_DAYS"])

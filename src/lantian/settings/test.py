@@ -38,6 +38,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files from the source tree, looked up per request (no collectstatic, no scan per client).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 # Tests provoke lockouts and 4xx on purpose; keep their output to what fails.
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "ERROR"}, "loggers": {}}  # noqa: F405

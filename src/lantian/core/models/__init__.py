@@ -5,9 +5,11 @@ from .jobs import Job
 from .organizations import Division, Organization, OrganizationLink
 from .preferences import TablePreference
 from .review import Locked, Reviewable, ReviewEvent, ReviewStatus
+from .tokens import ApiToken
 
 __all__ = [
     "AccessEvent",
+    "ApiToken",
     "Attachment",
     "Division",
     "Draft",

@@ -116,6 +116,21 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("core:user_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        """A new password or a disabled account ends the account's API tokens, as it ends its sessions.
+
+        Here rather than in each view: passwords are set by the reset, the change page, imports and
+        manage.py commands alike, and any of them must leave no working token behind.
+        """
+        existing = not self._state.adding
+        password_set = self._password is not None
+        super().save(*args, **kwargs)
+        if existing and (password_set or not self.is_active):
+            from lantian.core import api_tokens
+
+            reason = _("(password changed)") if password_set else _("(account disabled)")
+            api_tokens.revoke(self.api_tokens.all(), reason=str(reason))
+
 
 class PasswordHistory(models.Model):
     """Hashes of a user's previous passwords, so the last five cannot be reused."""
