@@ -11,7 +11,7 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Testing agencies")
 
     def ready(self):
-        from lantian.agencies import navigation, registrations, todo  # noqa: F401 (registers models, menu, to-do)
+        from lantian.agencies import home, navigation, registrations, todo  # noqa: F401 (registers models, menu, to-do, home)
         from lantian.agencies.approval import approved_filing_required
         from lantian.core.links import register_link_rule
 

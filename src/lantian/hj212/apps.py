@@ -11,4 +11,4 @@ class Hj212Config(AppConfig):
     verbose_name = _("HJ 212 devices")
 
     def ready(self):
-        from lantian.hj212 import navigation, registrations  # noqa: F401 (registers models and menu)
+        from lantian.hj212 import home, navigation, registrations  # noqa: F401 (registers models, menu, home)

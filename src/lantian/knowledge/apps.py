@@ -8,4 +8,4 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from lantian.knowledge import navigation, registrations  # noqa: F401 (registers models and menu)
+        from lantian.knowledge import home, navigation, registrations  # noqa: F401 (registers models, menu, home)

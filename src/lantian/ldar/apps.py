@@ -8,4 +8,4 @@ class LdarConfig(AppConfig):
     verbose_name = _("LDAR")
 
     def ready(self):
-        from lantian.ldar import navigation, registrations  # noqa: F401 (registers models and menu)
+        from lantian.ldar import home, navigation, registrations  # noqa: F401 (registers models, menu, home)

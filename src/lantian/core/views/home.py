@@ -9,7 +9,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from lantian.core import todo
 from lantian.core.accounts import locked_usernames
+from lantian.core.home import panels_for
 from lantian.core.models import AccessEvent, Organization, OrganizationLink, User
 from lantian.core.scope import scope_for
 
@@ -106,6 +108,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def enterprise_context(self, user) -> dict:
         return {
             "organization": user.organization,
+            "panels": panels_for(user, "enterprise"),
+            "todo_count": todo.count_for(user),
             "users": User.objects.restrict(user)
             .filter(organization=user.organization)
             .prefetch_related("roles"),
@@ -123,6 +127,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
         return {
             "organization": user.organization,
+            "panels": panels_for(user, "provider"),
+            "todo_count": todo.count_for(user),
             "clients": clients,
             "users": User.objects.restrict(user)
             .filter(organization=user.organization)

@@ -1,0 +1,49 @@
+"""What the home page of an enterprise or a testing agency shows of the LDAR archive."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lantian.core.home import Figure, Panel, register_home_panel
+from lantian.ldar.models import Area, Equipment, ProcessUnit, SealPoint
+
+TYPES_SHOWN = 6  # the most numerous seal-point types; the list page has the rest
+
+
+@register_home_panel
+def archive(user):
+    """Units, areas, equipment and valid seal points of the archives the user sees (an enterprise its
+    own, an agency its clients'): by dynamic/static and by type."""
+    if not user.has_perm("ldar.view_sealpoint"):
+        return None
+    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
+    counts = points.aggregate(
+        total=Count("pk"),
+        dynamic=Count("pk", filter=Q(is_dynamic=True)),
+        static=Count("pk", filter=Q(is_dynamic=False)),
+    )
+    by_type = (
+        points.values("seal_type", "seal_type__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "seal_type__name")
+    )
+    point_list = reverse("ldar:sealpoint_list")
+    figures = [
+        Figure(
+            _("process units"),
+            ProcessUnit.objects.restrict(user, "view").count(),
+            reverse("ldar:processunit_list"),
+        ),
+        Figure(_("areas"), Area.objects.restrict(user, "view").count(), reverse("ldar:area_list")),
+        Figure(
+            _("equipment"), Equipment.objects.restrict(user, "view").count(), reverse("ldar:equipment_list")
+        ),
+        Figure(_("valid seal points"), counts["total"], f"{point_list}?is_valid=true"),
+        Figure(_("dynamic"), counts["dynamic"], f"{point_list}?is_valid=true&is_dynamic=true"),
+        Figure(_("static"), counts["static"], f"{point_list}?is_valid=true&is_dynamic=false"),
+    ]
+    figures += [
+        Figure(row["seal_type__name"], row["n"], f"{point_list}?is_valid=true&seal_type={row['seal_type']}")
+        for row in by_type[:TYPES_SHOWN]
+    ]
+    return Panel("ldar.archive", _("LDAR archive"), "list-tree", figures, url=point_list, weight=20)
