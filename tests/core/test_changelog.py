@@ -85,3 +85,20 @@ def test_change_log_search_filters(tree, login):
     response = client.get(reverse("core:changelog_list"), {"q": "甲一化工"})
     reprs = {entry.object_repr for entry in response.context["object_list"]}
     assert reprs == {"甲一化工"} or reprs <= {"甲一化工", "检测公司 → 甲一化工"}
+
+
+def test_change_log_filters_offer_the_logged_types_and_actions_in_chinese(tree, login):
+    client = login(tree.admin)
+    form = client.get(reverse("core:changelog_list")).context["filterset"].form
+    actions = [str(label) for _value, label in form.fields["action"].choices]
+    assert actions == ["全部", "新增", "修改", "删除", "访问"]
+    types = {str(content_type) for content_type in form.fields["content_type"].queryset}
+    assert "平台 | 单位" in types and "平台 | 用户" in types
+    # Only what the change log records: not the password history, column choices, sessions …
+    assert not {"平台 | password history", "平台 | table preference"} & types
+    assert all("session" not in name and "axes" not in name for name in types)
+    organization = Organization.objects.get(name="甲一化工")
+    organization.name = "甲一化工（改）"
+    organization.save()
+    listed = client.get(reverse("core:changelog_list"), {"action": 1}).context["object_list"]
+    assert {entry.action for entry in listed} == {LogEntry.Action.UPDATE}

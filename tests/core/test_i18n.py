@@ -87,3 +87,25 @@ def test_api_schema_leaves_list_filters_in_the_users_language(tree, login):
     after = {url: filter_form(client, url) for url in urls}
     assert [url for url in urls if after[url][1]] == [], "filters labelled from their names"
     assert [url for url in urls if before[url] != after[url]] == []
+
+
+def empty_options(html: str) -> list[str]:
+    """The text of every empty-valued option of the page's dropdowns."""
+    return re.findall(r'<option value=""[^>]*>([^<]*)</option>', html)
+
+
+@pytest.mark.django_db
+def test_dropdowns_name_their_empty_choice(tree, login):
+    """Filters start with 全部 (all), forms with 请选择 (please choose); never "---------"."""
+    client = login(tree.admin)
+    wrong = {}
+    for registration in registrations():
+        for action, expected in (("list", "全部"), ("add", "请选择")):
+            if action in registration.actions:
+                url = registration.url(action)
+                found = set(empty_options(client.get(url).content.decode())) - {expected}
+                if found:
+                    wrong[url] = found
+    changelog = set(empty_options(client.get("/core/changelog/").content.decode()))
+    assert changelog == {"全部"}
+    assert wrong == {}

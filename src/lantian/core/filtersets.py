@@ -1,12 +1,15 @@
 import django_filters
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.forms import NullBooleanSelect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lantian.core.dropdowns import ALL, label_empty_choice
 from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
+from lantian.core.templatetags.lantian import ACTION_LABELS
 
 
 def visible(model):
@@ -17,7 +20,7 @@ def visible(model):
 class AnyYesNoSelect(NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.choices = (("unknown", _("All")), ("true", _("Yes")), ("false", _("No")))
+        self.choices = (("unknown", ALL), ("true", _("Yes")), ("false", _("No")))
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -31,8 +34,8 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             if isinstance(field.widget, NullBooleanSelect):
                 field.widget = AnyYesNoSelect()
-            elif getattr(field, "empty_label", None) is not None:
-                field.empty_label = _("All")
+            else:
+                label_empty_choice(field, ALL)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -109,12 +112,19 @@ class AccessEventFilterSet(SearchFilterSet):
         fields = ["q", "kind", "since", "until"]
 
 
+def logged_content_types(request=None):
+    """The types of object the change log records (django-auditlog's registry, from settings)."""
+    condition = Q(pk__in=[])
+    for model in auditlog.get_models():
+        if not model._meta.auto_created:  # many-to-many tables: logged as changes of their owner
+            condition |= Q(app_label=model._meta.app_label, model=model._meta.model_name)
+    return ContentType.objects.filter(condition).order_by("app_label", "model")
+
+
 class LogEntryFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "actor__username", "actor__name", "cid")
-    content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.exclude(app_label__in=["sessions", "axes", "auditlog", "contenttypes"]),
-        label=_("object type"),
-    )
+    action = django_filters.ChoiceFilter(choices=list(ACTION_LABELS.items()), label=_("action"))
+    content_type = django_filters.ModelChoiceFilter(queryset=logged_content_types, label=_("object type"))
     since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("from"))
     until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("to"))
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
+from lantian.core.dropdowns import PLEASE_CHOOSE, label_empty_choice
 from lantian.core.scope import RestrictedQuerySet
 
 # (widget, HTML input type, the value format that input type reads and writes). A browser shows a
@@ -33,6 +34,7 @@ class ScopedFormMixin:
             if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.widget.attrs["data-searchable"] = ""
             style_widget(field.widget)
+            label_empty_choice(field, PLEASE_CHOOSE)
 
 
 def style_widget(widget: forms.Widget) -> None:

@@ -28,21 +28,13 @@ def year_choices():
 
 class DocumentFilterSet(SearchFilterSet):
     search_fields = text_search.SEARCH_FIELDS
-    category = django_filters.ChoiceFilter(
-        choices=Category.choices, label=_("category"), empty_label=_("All")
-    )
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
     issuer = django_filters.ChoiceFilter(
-        choices=issuer_choices, label=_("issuing body"), method="filter_issuer", empty_label=_("All")
+        choices=issuer_choices, label=_("issuing body"), method="filter_issuer"
     )
-    status = django_filters.ChoiceFilter(
-        choices=Status.choices, label=_("status"), method="filter_status", empty_label=_("All")
-    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"), method="filter_status")
     year = django_filters.ChoiceFilter(
-        choices=year_choices,
-        field_name="issued_on",
-        label=_("year of issue"),
-        method="filter_year",
-        empty_label=_("All"),
+        choices=year_choices, field_name="issued_on", label=_("year of issue"), method="filter_year"
     )
 
     class Meta:

@@ -144,6 +144,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.accessevent",
     "core.passwordhistory",
     "core.draft",  # a user's unfinished forms, not a record
+    "core.tablepreference",  # a user's choice of list columns, not a record
     "core.reviewevent",  # itself the review history
     "core.apitoken",  # API tokens are secrets; their creation and revocation are in the access log
     # HJ 212 readings arrive by the thousand per second; they are data, not users' edits.
