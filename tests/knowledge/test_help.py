@@ -114,6 +114,23 @@ def test_a_changed_manual_is_rendered_again(tree, login, manual_dir):
     assert "输入新的密码，长一些。" in client.get("/core/help/common/").context["html"]
 
 
+def test_a_cards_summary_is_rendered_markdown_without_links_or_raw_html(tree, login, manual_dir):
+    (manual_dir / "devices.md").write_text(
+        "# 设备手册\n\n网关只接收**已登记**设备的报文：MN 见 `ST=22`，详见[通用操作](common.md)、"
+        "![图](img/shot.png)与 <script>alert(1)</script>，以及 LDAR\n检测。\n\n## 登记\n",
+        encoding="utf-8",
+    )
+    html = login(tree.ops).get("/core/help/").content.decode()
+    card = re.search(r'data-manual="devices">(.*?)</a>', html, re.S).group(1)
+    summary = re.search(r'<p class="text-secondary mb-0">(.*?)</p>', card, re.S).group(1)
+    assert "<strong>已登记</strong>" in summary and "<code>ST=22</code>" in summary
+    assert "**" not in summary and "`" not in summary and "](" not in summary
+    assert "<a" not in summary and "<img" not in summary  # the card itself is the link
+    assert "<span>通用操作</span>" in summary and "<span>图</span>" in summary
+    assert "&lt;script&gt;" in summary and "<script" not in summary
+    assert "以及 LDAR 检测。" in summary  # lines joined as the manual's page shows them
+
+
 # --- the real manuals of docs/manual ---
 
 

@@ -36,6 +36,7 @@ INDEX = "README.md"
 ROLES_MARK = re.compile(r"<!--\s*roles:\s*([\w\s,]*?)\s*-->", re.IGNORECASE)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.(png|jpe?g|gif|webp)$")
+CJK = "\u2e80"  # the CJK blocks start here
 SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                "webp": "image/webp"}  # fmt: skip
@@ -49,7 +50,7 @@ def manual_dir() -> Path:
 class Manual:
     slug: str
     title: str
-    intro: str  # the first paragraph, as plain text
+    intro: str  # the first paragraph, rendered as inline HTML (emphasis, code; links as their text)
     roles: tuple[str, ...]
     html: str
     toc: str
@@ -114,21 +115,57 @@ class _Links(Treeprocessor):
             parent.remove(element)
 
 
+class _LinksAsText(Treeprocessor):
+    """For text shown inside a link (a manual's card): links and images become their words."""
+
+    def run(self, root):
+        for parent, element in [(node, child) for node in root.iter() for child in node]:
+            if element.tag == "a":
+                element.tag, element.attrib = "span", {}
+            elif element.tag == "img":
+                replacement = ElementTree.Element("span")
+                replacement.text, replacement.tail = element.get("alt", ""), element.tail
+                parent.insert(list(parent).index(element), replacement)
+                parent.remove(element)
+
+
+def _markdown(**options) -> markdown.Markdown:
+    md = markdown.Markdown(**options)
+    # Raw HTML is shown as text: a manual cannot add script, inline style or forms to a page.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def render_inline(text: str) -> str:
+    """A paragraph of Markdown as inline HTML, as safe as a manual's page, without links."""
+    md = _markdown()
+    md.treeprocessors.register(_LinksAsText(md), "lantian_links_as_text", 1)
+    return md.convert(text).removeprefix("<p>").removesuffix("</p>")
+
+
 def render(text: str, slugs: set[str]) -> tuple[str, str]:
     """(HTML, table of contents HTML) of a manual's Markdown."""
-    md = markdown.Markdown(
+    md = _markdown(
         extensions=["tables", "toc", "fenced_code"],
         extension_configs={
             "tables": {"use_align_attribute": True},  # no inline style (CSP)
             "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
         },
     )
-    # Raw HTML is shown as text: a manual cannot add script, inline style or forms to a page.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_Links(md, slugs), "lantian_links", 1)
     html = md.convert(ROLES_MARK.sub("", text))
     return html, getattr(md, "toc", "")
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A paragraph's lines as one line: Chinese runs on without a space, Latin words keep theirs."""
+    text = ""
+    for line in lines:
+        if text and not (text[-1] >= CJK and line[0] >= CJK):
+            text += " "
+        text += line
+    return text
 
 
 def _title_and_intro(text: str, slug: str) -> tuple[str, str]:
@@ -145,7 +182,7 @@ def _title_and_intro(text: str, slug: str) -> tuple[str, str]:
                     paragraph.append(following.strip())
                 elif paragraph:
                     break
-            intro = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", "".join(paragraph))
+            intro = render_inline(_join_lines(paragraph))
             break
     return title, intro
 
