@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 
 from lantian.core.dropdowns import PLEASE_CHOOSE, label_empty_choice
 from lantian.core.scope import RestrictedQuerySet
@@ -32,7 +33,7 @@ class ScopedFormMixin:
             if isinstance(queryset, RestrictedQuerySet):
                 field.queryset = queryset.restrict(user, "view").within_scope(user, action)
             if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
-                field.widget.attrs["data-searchable"] = ""
+                field.widget.attrs.update({"data-searchable": "", "data-no-results": _("Nothing matches.")})
             style_widget(field.widget)
             label_empty_choice(field, PLEASE_CHOOSE)
 

@@ -109,3 +109,39 @@
   wire(document);
   document.body.addEventListener("htmx:afterSwap", function () { wire(document); });
 })();
+
+// Searchable relation dropdowns (Tom Select on select[data-searchable]): their lists may run to hundreds.
+(function () {
+  "use strict";
+  if (!window.TomSelect) { return; }
+  function wire(root) {
+    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      if (select.tomselect) { return; }
+      var nothing = select.dataset.noResults || "";
+      new TomSelect(select, {
+        allowEmptyOption: true,
+        maxOptions: 200,
+        plugins: select.multiple ? ["remove_button"] : [],
+        render: {
+          no_results: function (data, escape) { return '<div class="no-results">' + escape(nothing) + "</div>"; }
+        }
+      });
+    });
+  }
+  wire(document);
+  document.body.addEventListener("htmx:afterSwap", function (event) { wire(event.target); });
+})();
+
+// Bulk edit: typing in or changing a field ticks its "apply" box.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-bulk-edit]").forEach(function (form) {
+    function tick(event) {
+      var row = event.target.closest("[data-bulk-field]");
+      var box = row && row.querySelector("[data-apply]");
+      if (box && event.target !== box) { box.checked = true; }
+    }
+    form.addEventListener("input", tick);
+    form.addEventListener("change", tick);
+  });
+})();
