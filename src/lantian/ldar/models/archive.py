@@ -362,8 +362,12 @@ class ComponentGroup(ArchiveNode):
     platform_level = models.CharField(
         _("platform level"), max_length=30, blank=True, help_text=_("E.g. 地面, 二层平台.")
     )
+    # Declared, not counted: the archive's own count of the group's seal points is shown beside it.
     point_count = models.PositiveIntegerField(
-        _("number of seal points"), null=True, blank=True, help_text=_("As marked on the group photo.")
+        _("seal points on the photo"),
+        null=True,
+        blank=True,
+        help_text=_("The number marked on the group photo; the archive counts its seal points itself."),
     )
 
     class Meta:
