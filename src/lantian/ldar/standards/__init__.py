@@ -1,1 +1,101 @@
-"""Pure LDAR kernels: numbers and rules from the standards, without Django."""
+"""Pure LDAR kernels: numbers and rules from the standards, without Django (numpy and the standard
+library only). The kernel contract of specs/ldar.md §4 and its vectorised forms; docs/ldar-standards.md.
+"""
+
+from .components import COMPONENT_TYPES, ComponentType, check_component_type, is_dynamic
+from .emissions import (
+    AVERAGE_FACTOR,
+    CORRELATION,
+    DEFAULT_ZERO,
+    DEFAULT_ZERO_BELOW,
+    METHODS,
+    PEGGED,
+    PEGGED_FROM,
+    average_emission_factor,
+    average_factor,
+    correlation,
+    emission_method,
+    emission_method_array,
+    emission_rate,
+    emission_rate_array,
+)
+from .factors import (
+    AVERAGE_FACTORS,
+    CORRELATIONS,
+    INDUSTRIES,
+    PETROCHEMICAL,
+    REFINING,
+    AverageFactor,
+    Correlation,
+)
+from .leaks import is_leak, is_leak_array, leak_threshold, leak_threshold_array, net_value, net_value_array
+from .periods import operating_hours, period_emissions, period_emissions_array
+from .rulesets import (
+    GAS,
+    HEAVY_LIQUID,
+    LIGHT_LIQUID,
+    MATERIAL_STATES,
+    RULE_SET_CODES,
+    RULE_SETS,
+    RuleSet,
+    get_rule_set,
+)
+from .schedule import (
+    FIRST_REPAIR_DAYS,
+    REPAIR_COMPLETE_DAYS,
+    add_months,
+    detection_interval_months,
+    next_detection_due,
+    repair_due,
+)
+
+__all__ = [
+    "AVERAGE_FACTOR",
+    "AVERAGE_FACTORS",
+    "COMPONENT_TYPES",
+    "CORRELATION",
+    "CORRELATIONS",
+    "DEFAULT_ZERO",
+    "DEFAULT_ZERO_BELOW",
+    "FIRST_REPAIR_DAYS",
+    "GAS",
+    "HEAVY_LIQUID",
+    "INDUSTRIES",
+    "LIGHT_LIQUID",
+    "MATERIAL_STATES",
+    "METHODS",
+    "PEGGED",
+    "PEGGED_FROM",
+    "PETROCHEMICAL",
+    "REFINING",
+    "REPAIR_COMPLETE_DAYS",
+    "RULE_SETS",
+    "RULE_SET_CODES",
+    "AverageFactor",
+    "ComponentType",
+    "Correlation",
+    "RuleSet",
+    "add_months",
+    "average_emission_factor",
+    "average_factor",
+    "check_component_type",
+    "correlation",
+    "detection_interval_months",
+    "emission_method",
+    "emission_method_array",
+    "emission_rate",
+    "emission_rate_array",
+    "get_rule_set",
+    "is_dynamic",
+    "is_leak",
+    "is_leak_array",
+    "leak_threshold",
+    "leak_threshold_array",
+    "net_value",
+    "net_value_array",
+    "next_detection_due",
+    "operating_hours",
+    "period_emissions",
+    "period_emissions_array",
+    "repair_due",
+]

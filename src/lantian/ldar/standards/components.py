@@ -52,3 +52,10 @@ def is_dynamic(code: str) -> bool:
 def detection_period_months(code: str) -> int:
     """The detection interval of a component type in months (GB 37822-2019 §8.3.1)."""
     return BY_CODE[code].period_months
+
+
+def check_component_type(code: str) -> str:
+    """The code itself if it names a seal-point type, else a ValueError naming it."""
+    if not isinstance(code, str) or code not in BY_CODE:
+        raise ValueError(f"unknown component type {code!r}; expected one of {tuple(BY_CODE)}")
+    return code
