@@ -60,108 +60,53 @@ class AverageFactor:
 _REFINING_SOURCE = f"{GUIDE}, 石油炼制 (refinery)"
 _PETROCHEMICAL_SOURCE = f"{GUIDE}, 石油化工 (SOCMI)"
 _OTHERS_NOTE = "every type the other rows do not name, including sampling connections"
+_LIQUID_VALVE_NOTE = "heavy-liquid valves take it too: the guide has no heavy-liquid valve equation"
+_LIQUIDS = (LIGHT_LIQUID, HEAVY_LIQUID)
 
-CORRELATIONS: tuple[Correlation, ...] = (
-    Correlation(REFINING, "valves", ("valve",), ALL_STATES, 2.29e-06, 0.746, 7.8e-06, 0.14, _REFINING_SOURCE),
-    Correlation(
-        REFINING, "pump seals", ("pump",), ALL_STATES, 5.03e-05, 0.610, 2.4e-05, 0.16, _REFINING_SOURCE
+
+def _correlations(industry: str, source: str, rows: tuple) -> tuple[Correlation, ...]:
+    return tuple(Correlation(industry, *row[:7], source, *row[7:]) for row in rows)
+
+
+# (name, component types, material states, a, b, default-zero, pegged[, note]); kg/h, SV in μmol/mol.
+CORRELATIONS: tuple[Correlation, ...] = _correlations(
+    REFINING,
+    _REFINING_SOURCE,
+    (
+        ("valves", ("valve",), ALL_STATES, 2.29e-06, 0.746, 7.8e-06, 0.14),
+        ("pump seals", ("pump",), ALL_STATES, 5.03e-05, 0.610, 2.4e-05, 0.16),
+        (
+            "compressors, agitators, relief valves, others",
+            ("compressor", "agitator", "relief", "sampling", "other"),
+            ALL_STATES,
+            1.36e-05,
+            0.589,
+            4.0e-06,
+            0.11,
+            _OTHERS_NOTE,
+        ),
+        ("threaded connectors", ("connector",), ALL_STATES, 1.53e-06, 0.735, 7.5e-06, 0.030),
+        ("flanges", ("flange",), ALL_STATES, 4.61e-06, 0.703, 3.1e-07, 0.084),
+        ("open-ended lines", ("open_ended",), ALL_STATES, 2.20e-06, 0.704, 2.0e-06, 0.079),
     ),
-    Correlation(
-        REFINING,
-        "compressors, agitators, relief valves, others",
-        ("compressor", "agitator", "relief", "sampling", "other"),
-        ALL_STATES,
-        1.36e-05,
-        0.589,
-        4.0e-06,
-        0.11,
-        _REFINING_SOURCE,
-        _OTHERS_NOTE,
-    ),
-    Correlation(
-        REFINING,
-        "threaded connectors",
-        ("connector",),
-        ALL_STATES,
-        1.53e-06,
-        0.735,
-        7.5e-06,
-        0.030,
-        _REFINING_SOURCE,
-    ),
-    Correlation(
-        REFINING, "flanges", ("flange",), ALL_STATES, 4.61e-06, 0.703, 3.1e-07, 0.084, _REFINING_SOURCE
-    ),
-    Correlation(
-        REFINING,
-        "open-ended lines",
-        ("open_ended",),
-        ALL_STATES,
-        2.20e-06,
-        0.704,
-        2.0e-06,
-        0.079,
-        _REFINING_SOURCE,
-    ),
-    Correlation(
-        PETROCHEMICAL, "gas valves", ("valve",), (GAS,), 1.87e-06, 0.873, 6.6e-07, 0.11, _PETROCHEMICAL_SOURCE
-    ),
-    Correlation(
-        PETROCHEMICAL,
-        "light-liquid valves",
-        ("valve",),
-        (LIGHT_LIQUID, HEAVY_LIQUID),
-        6.41e-06,
-        0.797,
-        4.9e-07,
-        0.15,
-        _PETROCHEMICAL_SOURCE,
-        "heavy-liquid valves too: the guide has no heavy-liquid valve equation; its liquid-valve row applies",
-    ),
-    Correlation(
-        PETROCHEMICAL,
-        "pumps, compressors, agitators, relief valves",
-        ("pump", "compressor", "agitator", "relief"),
-        ALL_STATES,
-        1.90e-05,
-        0.824,
-        7.5e-06,
-        0.62,
-        _PETROCHEMICAL_SOURCE,
-    ),
-    Correlation(
-        PETROCHEMICAL,
-        "flanges and connectors",
-        ("flange", "connector"),
-        ALL_STATES,
-        3.05e-06,
-        0.885,
-        6.1e-07,
-        0.22,
-        _PETROCHEMICAL_SOURCE,
-    ),
-    Correlation(
-        PETROCHEMICAL,
-        "open-ended lines",
-        ("open_ended",),
-        ALL_STATES,
-        2.20e-06,
-        0.704,
-        2.0e-06,
-        0.079,
-        _PETROCHEMICAL_SOURCE,
-    ),
-    Correlation(
-        PETROCHEMICAL,
-        "others",
-        ("sampling", "other"),
-        ALL_STATES,
-        1.36e-05,
-        0.589,
-        4.0e-06,
-        0.11,
-        _PETROCHEMICAL_SOURCE,
-        _OTHERS_NOTE,
+) + _correlations(
+    PETROCHEMICAL,
+    _PETROCHEMICAL_SOURCE,
+    (
+        ("gas valves", ("valve",), (GAS,), 1.87e-06, 0.873, 6.6e-07, 0.11),
+        ("light-liquid valves", ("valve",), _LIQUIDS, 6.41e-06, 0.797, 4.9e-07, 0.15, _LIQUID_VALVE_NOTE),
+        (
+            "pumps, compressors, agitators, relief valves",
+            ("pump", "compressor", "agitator", "relief"),
+            ALL_STATES,
+            1.90e-05,
+            0.824,
+            7.5e-06,
+            0.62,
+        ),
+        ("flanges and connectors", ("flange", "connector"), ALL_STATES, 3.05e-06, 0.885, 6.1e-07, 0.22),
+        ("open-ended lines", ("open_ended",), ALL_STATES, 2.20e-06, 0.704, 2.0e-06, 0.079),
+        ("others", ("sampling", "other"), ALL_STATES, 1.36e-05, 0.589, 4.0e-06, 0.11, _OTHERS_NOTE),
     ),
 )
 
@@ -173,6 +118,7 @@ _PUMP_NOTE = (
     "takes the light-liquid factor (gas and volatile liquid are one class, GB 37822-2019 §8.2)"
 )
 _ANY_STATE_NOTE = "the table lists gas service only; the factor applies whatever the recorded state"
+_FLANGE_NOTE = "flanges are connectors in this table"
 _OTHER_NOTE = (
     "other sealing devices have no row; they take the relief-valve factor, the type they share an "
     "equation with in the correlation approach"
@@ -192,13 +138,7 @@ def _average_factors(industry: str, source: str, factors: tuple[float, ...]) -> 
         ("compressor seals, gas", ("compressor",), ALL_STATES, compressor, _ANY_STATE_NOTE),
         ("pressure relief valves, gas", ("relief",), ALL_STATES, relief, _ANY_STATE_NOTE),
         ("pressure relief valves, gas", ("other",), ALL_STATES, relief, _OTHER_NOTE),
-        (
-            "connectors",
-            ("connector", "flange"),
-            ALL_STATES,
-            connector,
-            "flanges are connectors in this table",
-        ),
+        ("connectors", ("connector", "flange"), ALL_STATES, connector, _FLANGE_NOTE),
         ("open-ended lines", ("open_ended",), ALL_STATES, open_ended, ""),
         ("sampling connections", ("sampling",), ALL_STATES, sampling, ""),
     )

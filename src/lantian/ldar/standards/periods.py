@@ -125,14 +125,14 @@ def period_emissions_array(
 
     inside = (at >= 0) & (at <= span)
     points, at, values = points[inside], at[inside], values[inside]
-    order = np.lexsort((values, at, points))
-    points, at, values = points[order], at[order], values[order]
-    # Of readings of a point at the same instant the last, i.e. the highest, counts.
-    keep = np.ones(points.size, dtype=bool)
-    keep[:-1] = (points[1:] != points[:-1]) | (at[1:] != at[:-1])
-    points, at, values = points[keep], at[keep], values[keep]
     if not points.size:
         return np.zeros(count)
+    order = np.argsort(at, kind="stable")  # two stable sorts: by point, then time (faster than lexsort)
+    order = order[np.argsort(points[order], kind="stable")]
+    points, at, values = points[order], at[order], values[order]
+    # Of readings of a point at the same instant the highest counts.
+    instants = np.flatnonzero(np.r_[True, (points[1:] != points[:-1]) | (at[1:] != at[:-1])])
+    points, at, values = points[instants], at[instants], np.maximum.reduceat(values, instants)
 
     first = np.ones(points.size, dtype=bool)
     first[1:] = points[1:] != points[:-1]
