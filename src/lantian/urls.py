@@ -19,3 +19,9 @@ urlpatterns = [
     path("knowledge/", include("lantian.knowledge.urls")),
     path("api/", include("lantian.core.api.urls")),
 ]
+
+# Branded error pages, rendered without the database or context processors (lantian.core.views.errors).
+handler400 = "lantian.core.views.errors.bad_request"
+handler403 = "lantian.core.views.errors.permission_denied"
+handler404 = "lantian.core.views.errors.page_not_found"
+handler500 = "lantian.core.views.errors.server_error"

@@ -114,6 +114,30 @@ def test_security_headers(tree, login, client):
     assert len(response["X-Request-ID"]) >= 16
 
 
+def csp_directive(response, name: str) -> list[str]:
+    directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    return directives[name].split()
+
+
+def test_images_come_only_from_this_site_and_data_urls_without_a_tile_server(db, client, settings):
+    settings.LANTIAN_MAP_TILE_URL = ""
+    assert csp_directive(client.get("/login/"), "img-src") == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    ("tile_url", "allowed"),
+    [
+        ("https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}&y={y}&l={z}", "https://*.tianditu.gov.cn"),
+        ("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png", "http://10.1.2.3:8080"),
+        ("/tiles/{z}/{x}/{y}.png", None),  # served by this site: 'self'
+    ],
+)
+def test_the_configured_tile_host_is_the_only_other_image_source(db, client, settings, tile_url, allowed):
+    settings.LANTIAN_MAP_TILE_URL = tile_url
+    sources = csp_directive(client.get("/login/"), "img-src")
+    assert sources == ["'self'", "data:", *([allowed] if allowed else [])]
+
+
 def test_login_form_rejects_a_post_without_csrf_token(tree):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": "ent_a1", "password": PASSWORD})

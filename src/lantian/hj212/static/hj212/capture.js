@@ -15,9 +15,12 @@
           tooltip: {
             trigger: "axis",
             formatter: function (items) {
+              // An HTML string: every value escaped (lantian.js, loaded by the time a tooltip shows).
+              var escape = window.lantian.escapeHtml;
               var i = items[0].dataIndex;
               var rate = data.rates[i] === null ? "—" : data.rates[i] + " %";
-              return data.days[i] + "<br>" + data.label + ": " + rate + "<br>" + data.captured[i] + " / " + data.expected[i];
+              return [data.days[i], data.label + ": " + rate, data.captured[i] + " / " + data.expected[i]]
+                .map(escape).join("<br>");
             }
           },
           grid: { left: 40, right: 16, top: 16, bottom: 28 },

@@ -1,6 +1,17 @@
 // Page behaviours, wired by data attributes: no inline script (the CSP forbids it).
+
+// The one escape for data put into HTML by script (tooltips, chart formatters): names come from users.
+// Prefer textContent; where a library takes an HTML string, pass every value through this.
+window.lantian = window.lantian || {};
+window.lantian.escapeHtml = function (value) {
+  return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  });
+};
+
 (function () {
   "use strict";
+  var escapeHtml = window.lantian.escapeHtml;
 
   function jsonOf(id) {
     var node = document.getElementById(id);
@@ -68,7 +79,7 @@
         var link = document.createElement("a");
         link.href = p.url;
         link.textContent = p.name;
-        marker.bindTooltip(p.name).bindPopup(link);
+        marker.bindTooltip(escapeHtml(p.name)).bindPopup(link);  // Leaflet reads a string as HTML
         bounds.push([p.lat, p.lng]);
       });
       if (bounds.length) {
