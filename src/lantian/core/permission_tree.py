@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 # codename prefix → label, in the order the tree shows a model's actions
 ACTIONS = {
@@ -24,6 +24,9 @@ ACTIONS = {
     "review": pgettext_lazy("permission", "review"),
 }
 ACTION_ORDER = {action: index for index, action in enumerate(ACTIONS)}
+# Models of other packages whose permissions roles grant: the module they are shown under, and their
+# name there (django-auditlog's own names are English only).
+ADOPTED_MODELS = {("auditlog", "logentry"): ("core", gettext_lazy("Change log"))}
 
 
 def permission_key(permission) -> str:
@@ -85,6 +88,8 @@ def _model_of(app_label: str, model_name: str):
 
 
 def _model_label(app_label: str, model_name: str) -> str:
+    if (app_label, model_name) in ADOPTED_MODELS:
+        return str(ADOPTED_MODELS[app_label, model_name][1])
     model = _model_of(app_label, model_name)
     return str(model._meta.verbose_name) if model is not None else model_name
 
@@ -94,8 +99,16 @@ def _action_of(codename: str, model_name: str) -> str | None:
     return action if action in ACTIONS and rest == model_name else None
 
 
+def _module_of(app_label: str, model_name: str) -> str:
+    return ADOPTED_MODELS.get((app_label, model_name), (app_label,))[0]
+
+
 def _sort_key(app_label: str, model_name: str) -> tuple[int, int]:
-    """Apps in INSTALLED_APPS order, models in their declaration order (unknown ones last)."""
+    """Apps in INSTALLED_APPS order, models in their declaration order (adopted and unknown ones last)."""
+    if (app_label, model_name) in ADOPTED_MODELS:
+        labels = [config.label for config in apps.get_app_configs()]
+        module = _module_of(app_label, model_name)
+        return (labels.index(module) if module in labels else len(labels)), 10_000
     labels = [config.label for config in apps.get_app_configs()]
     app_index = labels.index(app_label) if app_label in labels else len(labels)
     models = []
@@ -113,9 +126,10 @@ def permission_tree(permissions: Iterable, checked: Iterable[int] = (), enabled:
         models.setdefault((perm.content_type.app_label, perm.content_type.model), []).append(perm)
     tree: dict[str, ModuleNode] = {}
     for app_label, model_name in sorted(models, key=lambda key: _sort_key(*key)):
-        module = tree.get(app_label)
+        module_label = _module_of(app_label, model_name)
+        module = tree.get(module_label)
         if module is None:
-            module = tree[app_label] = ModuleNode(app_label, _module_label(app_label))
+            module = tree[module_label] = ModuleNode(module_label, _module_label(module_label))
         node = ModelNode(f"{app_label}.{model_name}", _model_label(app_label, model_name))
         for perm in sorted(
             models[app_label, model_name],
@@ -143,7 +157,9 @@ def describe(keys: Iterable[str]) -> list[str]:
     for key in keys:
         app_label, _dot, codename = str(key).partition(".")
         action, _sep, model_name = codename.partition("_")
-        if action in ACTIONS and _model_of(app_label, model_name) is not None:
+        if action in ACTIONS and (
+            _model_of(app_label, model_name) is not None or (app_label, model_name) in ADOPTED_MODELS
+        ):
             grouped.setdefault((app_label, model_name), []).append(action)
         else:
             loose.append(str(key))

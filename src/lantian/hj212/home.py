@@ -19,7 +19,7 @@ def devices(user):
     counts = status.status_counts(active)
     device_list = reverse("hj212:device_list")
     figures = [
-        Figure(_("devices"), counts["total"], f"{device_list}?is_active=true"),
+        Figure(_("devices in use"), counts["total"], f"{device_list}?is_active=true"),
         Figure(_("online"), counts[status.ONLINE], f"{device_list}?is_active=true&online={status.ONLINE}"),
         Figure(
             _("offline"),

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from lantian.core.models import Organization
 from lantian.core.permission_tree import permission_key, permission_tree
-from lantian.core.roles import edit_problems
+from lantian.core.roles import edit_problems, grantable_permissions
 from lantian.core.views import generic
 
 
@@ -26,10 +26,15 @@ class RoleDetailView(generic.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         role = self.object
         permissions = list(role.permissions.select_related("content_type"))
+        grantable = set(grantable_permissions().values_list("pk", flat=True))
+        shown = [perm for perm in permissions if perm.pk in grantable]
         problems = edit_problems(self.request.user, role)
         context.update(
-            tree=permission_tree(permissions, checked=[perm.pk for perm in permissions]),
-            permission_count=len(permissions),
+            # Permissions of the platform's internal tables (sessions, password history …) that a
+            # wildcard in a data file grants are counted, not listed: no page asks for them.
+            tree=permission_tree(shown, checked=[perm.pk for perm in shown]),
+            permission_count=len(shown),
+            internal_count=len(permissions) - len(shown),
             holder_count=role.users.count(),
             edit_problems=problems,
             copy_url=f"{self.registration.url('add')}?copy={role.pk}" if self.can("add") else None,
