@@ -13,6 +13,16 @@ from django.utils.module_loading import import_string
 from lantian.core.models import Job
 
 log = logging.getLogger(__name__)
+STORED_ERRORS = 1000
+ERROR_CHARS = 1000  # of one stored error: a message never keeps a whole uploaded cell
+
+
+def stored_errors(errors: list) -> list[str]:
+    """The errors a job keeps: the first STORED_ERRORS, each cut to ERROR_CHARS characters."""
+    return [
+        text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+        for text in map(str, errors[:STORED_ERRORS])
+    ]
 
 
 class JobRun:
@@ -79,6 +89,6 @@ def run_job(job_id: int) -> None:
         status=status,
         progress=100 if status == Job.Status.SUCCEEDED else run._last_percent if run._last_percent > 0 else 0,
         message=str(message)[:500],
-        errors=errors[:1000],
+        errors=stored_errors(errors),
         finished_at=timezone.now(),
     )

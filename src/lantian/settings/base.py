@@ -206,6 +206,16 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 LANTIAN_EXPORT_INLINE_ROWS = 20_000
 # Imports of more rows than this run as a background job with a progress bar.
 LANTIAN_IMPORT_INLINE_ROWS = 2_000
+# What an uploaded import file may hold, checked before it is parsed (docs/deployment.md), and what
+# parsing a workbook may cost its child process (address space, seconds of wall clock and of CPU).
+LANTIAN_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+LANTIAN_IMPORT_MAX_ROWS = 200_000  # rows of the sheet, header included
+LANTIAN_IMPORT_MAX_COLUMNS = 256
+LANTIAN_IMPORT_MAX_CELL_CHARS = 32_767  # Excel's own limit
+LANTIAN_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # a workbook's parts, all together
+LANTIAN_IMPORT_MAX_RATIO = 200  # unpacked / packed size of a part above 1 MB (zip bombs: ~1,000)
+LANTIAN_IMPORT_READ_MEMORY = 2 * 1024 * 1024 * 1024
+LANTIAN_IMPORT_READ_SECONDS = 120
 
 LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
 

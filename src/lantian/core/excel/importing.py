@@ -55,6 +55,15 @@ DIRECT_TYPES = {
     "PositiveBigIntegerField": int, "BooleanField": bool, "ForeignKey": int, "OneToOneField": int,
 }  # fmt: skip
 PROGRESS_EVERY = 2000  # rows
+ECHO_CHARS = 200  # of a cell's text repeated in an error message or the error report
+MESSAGE_CHARS = 500  # of an error message (the model's validation may repeat a value in its own words)
+
+
+def echo(value, limit: int = ECHO_CHARS):
+    """A cell's value as an error repeats it: a long text cut short."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
 
 
 @dataclass
@@ -322,7 +331,7 @@ class Importer:
         return name not in self.columns or self.columns[name].is_relation
 
     def header_error(self, index: int | None, message) -> None:
-        header = "" if index is None else str(self.sheet.headers[index])
+        header = "" if index is None else echo(str(self.sheet.headers[index]))
         self.header_errors.append(RowError(self.sheet.header_row, header, "", str(message), index))
 
     def check_missing_columns(self) -> None:
@@ -543,7 +552,11 @@ class Importer:
             ):
                 meta = obj._meta
                 creator = self.parent_rows.get(id(obj))
-                named = {"object": meta.verbose_name, "code": code, "name": getattr(obj, level.name_field)}
+                named = {
+                    "object": meta.verbose_name,
+                    "code": echo(code),
+                    "name": getattr(obj, level.name_field),
+                }
                 if creator is not None:
                     message = _("Row %(row)d names %(object)s “%(code)s” “%(name)s”: use one name.") % {
                         **named,
@@ -565,7 +578,7 @@ class Importer:
                     "No %(object)s “%(code)s” under %(parent)s. "
                     "Add it first, or choose to create missing parents."
                 )
-                % {"object": meta.verbose_name, "code": code, "parent": parent},
+                % {"object": meta.verbose_name, "code": echo(code), "parent": parent},
             )
             return None
         return self.new_parent(row, level, self.level_models[level.model], parent, code, name)
@@ -593,7 +606,7 @@ class Importer:
                     label = meta.get_field(field).verbose_name if field != NON_FIELD_ERRORS else ""
                     text = _("A new %(object)s “%(code)s”: %(error)s") % {
                         "object": meta.verbose_name,
-                        "code": code,
+                        "code": echo(code),
                         "error": f"{capfirst(label)}：{text}" if label else text,
                     }
                     column = level.code.name
@@ -631,14 +644,14 @@ class Importer:
                     % {
                         "count": len(found),
                         "objects": column.field.related_model._meta.verbose_name_plural,
-                        "text": text,
+                        "text": echo(text),
                     },
                 )
                 return None
         row.add_error(
             name,
             _("No %(object)s “%(text)s” found among those you may see.")
-            % {"object": column.field.related_model._meta.verbose_name, "text": text},
+            % {"object": column.field.related_model._meta.verbose_name, "text": echo(text)},
         )
         return None
 
@@ -890,13 +903,13 @@ class Importer:
                 column = self.columns.get(name)
                 index = self.bound.get(name)
                 header = self.file_header(index) if index is not None else column.header if column else ""
-                value = "" if column is not None and column.spec.secret else self.cell(row, name)
-                errors.append(RowError(row.number, header, value, message, index))
+                value = "" if column is not None and column.spec.secret else echo(self.cell(row, name))
+                errors.append(RowError(row.number, header, value, echo(message, MESSAGE_CHARS), index))
         return errors
 
     def file_header(self, index: int) -> str:
         """A column's header as the uploaded file writes it (without the template's required mark)."""
-        return str(self.sheet.headers[index]).strip().rstrip("*＊").strip()
+        return echo(str(self.sheet.headers[index]).strip().rstrip("*＊").strip())
 
     def cell(self, row: Row, name: str | None):
         index = self.bound.get(name)

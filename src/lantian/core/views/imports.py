@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lantian.core.excel.importing import Importer, report_name
-from lantian.core.excel.reading import MAX_BYTES, ReadError, read_sheet
+from lantian.core.excel.reading import ReadError, read_sheet, too_large
 from lantian.core.excel.report import marked_workbook
 from lantian.core.excel.template import describe, template_workbook
 from lantian.core.forms import style_widget
-from lantian.core.jobs import start_job
+from lantian.core.jobs import start_job, stored_errors
 from lantian.core.models import Job
 from lantian.core.views.excel import XLSX
 from lantian.core.views.generic import ObjectView
@@ -79,10 +79,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // 1024 // 1024}
-            )
+        if upload.size > settings.LANTIAN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large())
         return upload
 
 
@@ -171,7 +169,7 @@ def keep_report(user, name: str, sheet, result) -> str:
     job = Job.objects.create(
         owner=user, name=name[:200], task="lantian.core.excel.importing.import_job",
         status=Job.Status.FAILED, progress=100, message=result.summary(),
-        errors=[str(error) for error in result.errors[:1000]], started_at=now, finished_at=now,
+        errors=stored_errors(result.errors), started_at=now, finished_at=now,
     )  # fmt: skip
     filename = report_name(sheet.filename)
     content = marked_workbook(sheet, result.errors, result.hidden_columns)

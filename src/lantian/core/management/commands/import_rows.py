@@ -2,10 +2,11 @@ import uuid
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lantian.core.excel.importing import Importer
-from lantian.core.excel.reading import ReadError, read_sheet
+from lantian.core.excel.reading import ReadError, read_sheet, too_large
 from lantian.core.models import User
 from lantian.core.registry import registration_for
 from lantian.core.scope import permission_name
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             if not user.has_perm(permission_name(model, "import")):
                 raise CommandError(f"{user.username} may not import {model._meta.verbose_name_plural}.")
         try:
+            if file.stat().st_size > settings.LANTIAN_IMPORT_MAX_BYTES:
+                raise CommandError(too_large())
             sheet = read_sheet(file.name, file.read_bytes())
         except (OSError, ReadError) as error:
             raise CommandError(str(error)) from error
