@@ -1,8 +1,10 @@
 """Test cases of the core models for the generated tests (tests/generic.py)."""
 
+import datetime
 import itertools
 
 from lantian.core.models import AccessEvent, Division, Organization, OrganizationLink, Role, User
+from lantian.core.models import WorkCalendarDay as CalendarDay
 from tests.conftest import make_org, make_user
 from tests.generic import Case, add_cases
 
@@ -37,6 +39,13 @@ def _more_events(tree, n):
     )
 
 
+def _more_calendar_days(tree, n):
+    for i in itertools.islice(SERIAL, n):
+        CalendarDay.objects.create(
+            date=datetime.date(2200, 1, 1) + datetime.timedelta(i), kind="holiday", name="节"
+        )
+
+
 add_cases(
     Case(Division, lambda t: Division.objects.get(code="610323"), member="ent_a1_admin"),
     Case(
@@ -57,5 +66,9 @@ add_cases(
     Case(
         AccessEvent, _access_event, member="county_a_admin", outsider="county_b_admin", more=_more_events,
         unfiltered=frozenset({"username", "ip_address", "detail", "user_agent", "user__organization__name"}),
+    ),
+    Case(
+        CalendarDay, lambda t: CalendarDay.objects.get(date=datetime.date(2026, 10, 1)), member="admin",
+        more=_more_calendar_days, unfiltered=frozenset({"updated_at"}),
     ),
 )  # fmt: skip

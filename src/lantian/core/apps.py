@@ -9,9 +9,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from lantian.core import access_log, help, navigation, registrations, roles  # noqa: F401 (registers models)
+        from lantian.core import (  # noqa: F401 (registrations* register models)
+            access_log,
+            help,
+            navigation,
+            registrations,
+            registrations_calendar,
+            roles,
+            worktime,
+        )
 
         access_log.connect()
         navigation.register_core_menu()
         help.register_help_menu()
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="lantian.core.roles.sync")
+        post_migrate.connect(
+            worktime.load_after_migrate, sender=self, dispatch_uid="lantian.core.worktime.load"
+        )

@@ -5,6 +5,11 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+# Codes, tags and numbers (G00013-1, 91610323MA6X7K2L1X, GB 37822-2019) read wrong when broken over
+# two lines at a narrow width: such columns keep their cells on one line.
+CODE_NAMES = frozenset({"code", "tag", "mn", "number"})
+CODE_SUFFIXES = ("_code", "_number")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -13,6 +18,13 @@ class Column:
     sortable: bool = True
     linkify: bool = False  # link the cell to the row's detail page
     visible: bool = True  # shown until the user chooses otherwise
+    nowrap: bool | None = None  # keep the cell on one line; None: when it reads a code (see CODE_NAMES)
+
+    @property
+    def css(self) -> str:
+        name = self.accessor.rsplit("__", 1)[-1]
+        codelike = name in CODE_NAMES or name.endswith(CODE_SUFFIXES)
+        return "text-nowrap" if (codelike if self.nowrap is None else self.nowrap) else ""
 
     def field(self, model: type[models.Model]) -> models.Field | None:
         try:
@@ -112,6 +124,9 @@ class Table:
 
     def rows(self, objects) -> list[dict]:
         return [
-            {"object": obj, "cells": [{"value": c.value(obj), "link": c.linkify} for c in self.visible]}
+            {
+                "object": obj,
+                "cells": [{"value": c.value(obj), "link": c.linkify, "css": c.css} for c in self.visible],
+            }
             for obj in objects
         ]

@@ -1,5 +1,6 @@
 from .accounts import AccessEvent, PasswordHistory, Role, User
 from .attachments import Attachment, JournalEntry
+from .calendar import WorkCalendarDay
 from .drafts import Draft
 from .jobs import Job
 from .organizations import Division, Organization, OrganizationLink
@@ -25,4 +26,5 @@ __all__ = [
     "Role",
     "TablePreference",
     "User",
+    "WorkCalendarDay",
 ]

@@ -14,6 +14,7 @@ from lantian.core.accounts import locked_usernames
 from lantian.core.home import panels_for
 from lantian.core.models import AccessEvent, Organization, OrganizationLink, User
 from lantian.core.scope import scope_for
+from lantian.core.worktime import missing_years
 
 Kind = Organization.Kind
 HOME_OF_KIND = {
@@ -64,6 +65,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             if row["kind"] in series:
                 series[row["kind"]][(row["day"] - since).days] = row["n"]
         return {
+            "calendar_missing": missing_years(today) if user.has_perm("core.add_workcalendarday") else [],
             "org_counts": self.kind_counts(Organization.objects.restrict(user)),
             "user_count": User.objects.restrict(user).filter(is_active=True).count(),
             "locked_count": len(locked_usernames()),
