@@ -5,8 +5,8 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.test import Client
 
-from lantian.core.demo import ACCOUNTS, DEMO_PASSWORD
-from lantian.core.models import Organization, User
+from lantian.core.demo import ACCOUNTS, DEMO_PASSWORD, DIVISION_NOTE
+from lantian.core.models import JournalEntry, Organization, User
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,17 @@ def test_every_demo_account_logs_in_and_sees_its_home(username):
     response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_invented_city_stands_on_real_divisions_and_says_so(capsys):
+    call_command("demo")
+    assert DIVISION_NOTE in capsys.readouterr().out
+    bureau = Organization.objects.get(name="渭川市生态环境局")
+    assert (bureau.division.code, bureau.division.name) == ("610300", "宝鸡市")
+    assert Organization.objects.get(short_name="岐阳分局").division.code == "610323"
+    client = Client()
+    client.post("/login/", {"username": "admin", "password": DEMO_PASSWORD})
+    page = client.get(bureau.get_absolute_url()).content.decode()
+    assert "宝鸡市（610300）" in page and "渭川市是虚构的城市" in page
+    call_command("demo")  # idempotent: one note
+    assert JournalEntry.objects.filter(text=DIVISION_NOTE).count() == 1

@@ -1,5 +1,8 @@
 """A believable small city for demonstrations and manual testing. Names are invented.
 
+The city, 渭川市, does not exist; its organisations stand on real GB/T 2260 divisions so that every
+code can be checked: those of 宝鸡市 (610300) and its districts and counties (``DIVISION_NOTE``).
+
 Idempotent: every object is found by its natural key and only created or corrected when it
 differs, so running it twice changes nothing.
 """
@@ -9,10 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from lantian.core.models import Division, Organization, OrganizationLink, Role, User
+from lantian.core.models import Division, JournalEntry, Organization, OrganizationLink, Role, User
 from lantian.core.standards import credit_code_check_digit
 
 DEMO_PASSWORD = "Lantian@2026"  # demo only; listed in the README and printed by `make demo`
@@ -60,6 +64,13 @@ ORGANIZATIONS = (
 LINKS = (("agency1", "ent1", date(2025, 3, 1)), ("agency1", "ent2", date(2025, 3, 1)),
          ("agency2", "ent3", date(2025, 6, 15)), ("vendor", "ent1", date(2024, 11, 1)),
          ("vendor", "ent2", date(2024, 11, 1)), ("vendor", "ent3", date(2024, 11, 1)))  # fmt: skip
+
+# Shown on the bureau's page and printed by `manage.py demo`: why 渭川市 shows the divisions of 宝鸡市.
+DIVISION_NOTE = (
+    "演示数据说明：渭川市是虚构的城市。为使行政区划代码真实可查，演示单位使用宝鸡市（610300）及其区县的 "
+    "GB/T 2260 代码：渭川市生态环境局的行政区划为宝鸡市，岐阳分局及岐阳县的企业为岐山县（610323），"
+    "金台区（610303）、渭滨区（610302）沿用原名。"
+)
 
 # username, name, organisation key, role code: one account per built-in role.
 ACCOUNTS = (
@@ -125,6 +136,14 @@ def build_demo() -> list[tuple[str, str, str]]:
         if list(user.roles.all()) != [role]:
             user.roles.set([role])
         accounts.append((username, role.name, orgs[org_key].name))
+
+    city = orgs["city"]
+    JournalEntry.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Organization),
+        object_id=city.pk,
+        text=DIVISION_NOTE,
+        defaults={"author": User.objects.get(username="admin")},
+    )
     return accounts
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.db.models import BooleanField
+from django.db.models import BooleanField, JSONField
 from django.forms import BoundField
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
@@ -115,6 +115,8 @@ def _readable(field, value):
         return None
     if isinstance(field, BooleanField):
         return _("Yes") if value in (True, "True") else _("No")
+    if isinstance(field, JSONField):  # auditlog keeps a cut Python repr of it: not for reading
+        return _("(structured content: see the object's page)")
     return value
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from lantian.core.demo import DEMO_PASSWORD, build_demo, build_module_demos
+from lantian.core.demo import DEMO_PASSWORD, DIVISION_NOTE, build_demo, build_module_demos
 
 
 class Command(BaseCommand):
@@ -18,3 +18,4 @@ class Command(BaseCommand):
         )
         for username, role, organization in accounts:
             self.stdout.write(f"  {username:<12} {role:<10} {organization}")
+        self.stdout.write(DIVISION_NOTE)
