@@ -2,11 +2,13 @@
 password or the account, refused while the account may not sign in, wrong keys throttled per address."""
 
 import hashlib
+import time
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -15,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
+from lantian.core.api.authentication import FailureThrottle
 from lantian.core.models import AccessEvent, ApiToken, Organization, User
 from tests.conftest import PASSWORD
 
@@ -23,11 +26,19 @@ NEW_PASSWORD = "Temp#Reset2026"
 ORGS = "/api/core/organizations/"
 
 
+DEFAULT_IP = "198.51.100.7"
+THROTTLED = (DEFAULT_IP, "203.0.113.9", "203.0.113.20")  # the addresses these tests fail from
+
+
 @pytest.fixture(autouse=True)
-def _clear_failure_counts():
-    cache.clear()  # the per-address failure counts live in the cache, shared across tests
+def _fresh_failure_counts():
+    """The per-address counts live in the shared cache (Redis across workers and runs): forget ours only."""
+    now = time.time()
+    window = django_settings.LANTIAN_API_TOKEN_FAILURE_WINDOW
+    keys = [FailureThrottle.key_for(ip, t) for ip in THROTTLED for t in (now - window, now, now + window)]
+    cache.delete_many(keys)
     yield
-    cache.clear()
+    cache.delete_many(keys)
 
 
 def zh(message: str) -> str:
@@ -36,7 +47,7 @@ def zh(message: str) -> str:
         return gettext(message)
 
 
-def api(key: str, ip: str = "198.51.100.7") -> APIClient:
+def api(key: str, ip: str = DEFAULT_IP) -> APIClient:
     client = APIClient(REMOTE_ADDR=ip)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

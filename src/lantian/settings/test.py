@@ -42,5 +42,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Wrong API tokens are throttled per address in the shared cache; the suite's own failures from
+# 127.0.0.1 must not add up to a 429 (tests/core/test_api_tokens.py sets its own limits).
+LANTIAN_API_TOKEN_FAILURE_LIMIT = 1000
+
 # Tests provoke lockouts and 4xx on purpose; keep their output to what fails.
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "ERROR"}, "loggers": {}}  # noqa: F405

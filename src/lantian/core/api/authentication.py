@@ -64,12 +64,15 @@ class FailureThrottle:
     """Counts failed keys per client address in fixed windows, in the shared cache."""
 
     def __init__(self, request):
-        self.address = get_client_ip_address(request) or "unknown"
         self.window = settings.LANTIAN_API_TOKEN_FAILURE_WINDOW
         self.limit = settings.LANTIAN_API_TOKEN_FAILURE_LIMIT
         now = time.time()
         self.wait = int(self.window - now % self.window) + 1
-        self.key = f"lantian:api-token-failures:{self.address}:{int(now // self.window)}"
+        self.key = self.key_for(get_client_ip_address(request) or "unknown", now)
+
+    @staticmethod
+    def key_for(address: str, now: float) -> str:
+        return f"lantian:api-token-failures:{address}:{int(now // settings.LANTIAN_API_TOKEN_FAILURE_WINDOW)}"
 
     def check(self):
         if cache.get(self.key, 0) >= self.limit:

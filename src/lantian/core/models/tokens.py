@@ -50,7 +50,9 @@ class ApiToken(models.Model):
     )
     prefix = models.CharField(_("key begins with"), max_length=PREFIX_LENGTH)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("API token", "created"), default=timezone.now, editable=False
+    )
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True, editable=False)
