@@ -5,7 +5,6 @@ import decimal
 
 import pytest
 from django import forms
-from django.contrib.messages import SUCCESS
 from django.db import transaction
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from lantian.core.models import Organization, Role
 from lantian.core.registry import registration_for
 from lantian.core.scope import scope_for
 from lantian.core.views.generic import BulkEditForm, still_in_scope
+from tests.core.editing import editor, outcome, tried
 from tests.generic import registered_cases
 
 pytestmark = pytest.mark.django_db
@@ -105,20 +105,6 @@ def test_the_scope_is_judged_afresh_after_a_write(tree):
 # --- generated: bulk edit allows exactly what the single edit allows -----------------------------
 
 
-def editor(tree, case, obj, login):
-    """A logged-in client of the case's member if they may save ``obj`` unchanged on its edit page,
-    else of the system administrator; and that user."""
-    registration = registration_for(case.model)
-    url = registration.url("edit", obj)
-    for user in (getattr(tree, case.member), tree.admin):
-        client = login(user)
-        data = current_data(registration.form(instance=obj, user=user, action="change"))
-        if tried(lambda client=client, data=data: outcome(client.post(url, data), obj))[0]:
-            return client, user
-        client.logout()
-    raise AssertionError(f"{case.id}: nobody saves the case's object unchanged")
-
-
 def probes(field: forms.Field, current) -> list:
     """Raw values to post for a field: another valid-looking value, and empty."""
     if isinstance(field, forms.FileField):
@@ -150,39 +136,6 @@ def probes(field: forms.Field, current) -> list:
         return ['{"k": 1}', ""]
     text = "改值"[: getattr(field, "max_length", None) or 2]
     return [text, ""]
-
-
-def snapshot(obj) -> dict:
-    """What a user can observe of the row: every stored field (but auto-stamped times) and relation."""
-    obj = type(obj)._default_manager.get(pk=obj.pk)
-    values = {
-        f.attname: getattr(obj, f.attname)
-        for f in obj._meta.concrete_fields
-        if not getattr(f, "auto_now", False)
-    }
-    for f in obj._meta.many_to_many:
-        values[f.name] = sorted(getattr(obj, f.name).values_list("pk", flat=True))
-    return values
-
-
-def outcome(response, obj) -> tuple[bool, dict]:
-    # Only what this request said: older messages may still ride in the cookie.
-    saved = any(m.level == SUCCESS for m in response.wsgi_request._messages._queued_messages)
-    return saved, snapshot(obj)
-
-
-class Undo(Exception):
-    pass
-
-
-def tried(write):
-    """The outcome of ``write()``, then undone."""
-    try:
-        with transaction.atomic():
-            result = write()
-            raise Undo
-    except Undo:
-        return result
 
 
 CASES = [c for c in registered_cases() if "bulk_edit" in registration_for(c.model).actions]

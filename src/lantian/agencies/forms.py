@@ -12,8 +12,6 @@ from lantian.agencies.models import (
 from lantian.core.forms import ScopedFormMixin
 from lantian.core.models import Organization
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class AgencyFilingForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
@@ -23,7 +21,6 @@ class AgencyFilingForm(ScopedFormMixin, forms.ModelForm):
             "cma_number", "cma_valid_until", "contact_person", "contact_phone", "introduction",
         ]  # fmt: skip
         widgets = {
-            "cma_valid_until": DATE,
             "business_scope": forms.Textarea(attrs={"rows": 3}),
             "introduction": forms.Textarea(attrs={"rows": 4}),
         }
@@ -73,7 +70,6 @@ class StaffMemberForm(FilingPartForm):
             "filing", "name", "gender", "id_number", "position", "title", "certificate_name",
             "certificate_number", "certificate_valid_until",
         ]  # fmt: skip
-        widgets = {"certificate_valid_until": DATE}
 
 
 class InstrumentForm(FilingPartForm):
@@ -83,18 +79,16 @@ class InstrumentForm(FilingPartForm):
             "filing", "name", "model_number", "serial_number", "detector_type", "calibration_certificate",
             "calibration_due",
         ]  # fmt: skip
-        widgets = {"calibration_due": DATE}
 
 
 class QualificationDocumentForm(FilingPartForm):
     class Meta:
         model = QualificationDocument
         fields = ["filing", "kind", "title", "number", "issuer", "issued_on", "valid_until"]
-        widgets = {"issued_on": DATE, "valid_until": DATE}
 
 
 class TrainingRecordForm(FilingPartForm):
     class Meta:
         model = TrainingRecord
         fields = ["filing", "date", "topic", "trainer", "hours", "participants"]
-        widgets = {"date": DATE, "participants": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"participants": forms.Textarea(attrs={"rows": 2})}

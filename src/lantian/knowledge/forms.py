@@ -12,9 +12,6 @@ class DocumentForm(ScopedFormMixin, forms.ModelForm):
             "keywords", "summary", "full_text",
         ]  # fmt: skip
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "abolished_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "full_text": forms.Textarea(attrs={"rows": 12}),
         }

@@ -18,8 +18,6 @@ from lantian.ldar.models import (
     UnitShutdown,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 PHOTO = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
 
@@ -87,8 +85,6 @@ class EnterpriseProfileForm(ArchiveForm):
             "remark",
         ]
         widgets = {
-            "established_on": DATE,
-            "licence_valid_until": DATE,
             "licence_photo": PHOTO,
             "business_scope": forms.Textarea(attrs={"rows": 3}),
             "remark": forms.Textarea(attrs={"rows": 2}),
@@ -206,12 +202,9 @@ class UnitShutdownForm(ArchiveForm):
     class Meta:
         model = UnitShutdown
         fields = ["unit", "area", "start", "end", "reason", "recorder"]
-        widgets = {"start": DATETIME, "end": DATETIME}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("start", "end"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["area"].queryset = self.fields["area"].queryset.select_related("unit")
         self.fields["area"].label_from_instance = EquipmentForm.parent_label
         if not self.instance.pk and not self.is_bound and self.user is not None:
@@ -239,5 +232,4 @@ class DetectionInstrumentForm(ArchiveForm):
             "calibration_due",
             "is_active",
         ]
-        widgets = {"calibrated_on": DATE, "calibration_due": DATE}
         labels = {"organization": _("owner")}
