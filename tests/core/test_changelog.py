@@ -102,3 +102,22 @@ def test_change_log_filters_offer_the_logged_types_and_actions_in_chinese(tree, 
     organization.save()
     listed = client.get(reverse("core:changelog_list"), {"action": 1}).context["object_list"]
     assert {entry.action for entry in listed} == {LogEntry.Action.UPDATE}
+
+
+def test_a_remark_is_logged_with_what_it_belongs_to_in_words(tree, login):
+    from django.contrib.contenttypes.models import ContentType
+
+    from lantian.core.models import JournalEntry
+    from lantian.core.templatetags.lantian import changes
+
+    organization = Organization.objects.get(name="甲一化工")
+    note = JournalEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Organization),
+        object_id=organization.pk,
+        text="现场检查发现台账不全。",
+        author=tree.admin,
+    )
+    entry = LogEntry.objects.get_for_object(note).get()
+    labels = {str(label): new for label, _old, new in changes(entry)}
+    assert labels["所属对象"] == "甲一化工" and "content type" not in labels and "object id" not in labels
+    assert not LogEntry.objects.filter(content_type__model="permission").exists()

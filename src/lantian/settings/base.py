@@ -142,6 +142,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "auditlog",
     "contenttypes",
+    "auth.permission",  # created by migrate from the models, not edited by anyone
     "core.accessevent",
     "core.passwordhistory",
     "core.draft",  # a user's unfinished forms, not a record
@@ -158,6 +159,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "core.role", "m2m_fields": ["permissions"]},
     {"model": "core.organization", "exclude_fields": ["path", "depth"]},
     {"model": "hj212.device", "exclude_fields": ["last_seen_at", "last_cn", "last_peer"]},
+    # Which object a file or remark belongs to is in its name ("单位 #1"); the two ids are plumbing.
+    {"model": "core.attachment", "exclude_fields": ["content_type", "object_id"]},
+    {"model": "core.journalentry", "exclude_fields": ["content_type", "object_id"]},
 )
 AUDITLOG_MASK_TRACKING_FIELDS = ("password", "sm4_key")
 AUDITLOG_MASK_CALLABLE = "lantian.core.masking.mask_secret"

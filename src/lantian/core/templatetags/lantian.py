@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db.models import BooleanField, JSONField
 from django.forms import BoundField
 from django.utils.formats import date_format, number_format
@@ -92,6 +93,8 @@ def changes(entry) -> list[tuple[str, str | None, str | None]]:
         field = fields.get(name)
         if field is not None and field.auto_created and not field.concrete:
             continue  # a reverse relation, which auditlog records on create
+        if isinstance(field, GenericForeignKey):  # named by its attribute: "target"
+            label = _("belongs to")
         if isinstance(raw_change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
             sign = "−" if raw_change.get("operation") == "delete" else "+"
             objects = raw_change.get("objects", [])
