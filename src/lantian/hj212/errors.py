@@ -53,10 +53,14 @@ class CRCError(HJ212Error):
 
 
 class FramingError(HJ212Error):
-    """Bytes in a TCP stream that do not belong to any frame; ``garbage`` holds them."""
+    """Bytes in a TCP stream that do not belong to any frame: ``size`` of them, the first of which
+    ``garbage`` holds (all of them unless the run was longer than the framer keeps)."""
 
-    def __init__(self, reason: str, garbage: bytes, *, position: int | None = None) -> None:
+    def __init__(
+        self, reason: str, garbage: bytes, *, position: int | None = None, size: int | None = None
+    ) -> None:
         self.garbage = garbage
+        self.size = len(garbage) if size is None else size
         super().__init__(reason, position=position)
 
 
