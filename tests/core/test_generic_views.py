@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from lantian.core.excel.spec import read_only_header
 from lantian.core.models import AccessEvent, Job, Organization, TablePreference
 from tests.conftest import make_org
 
@@ -86,7 +87,8 @@ def test_chosen_columns_are_kept_and_used_by_the_export(tree, login):
     page = client.get(url)
     assert [h["label"] for h in page.context["headers"]] == ["统一社会信用代码", "名称"]
     rows = sheet(client.get(reverse("core:organization_export")).content)
-    assert rows[0] == ["统一社会信用代码", "名称"]
+    # the import's columns the choice shows, and those of the keys that find each row on re-import
+    assert rows[0] == ["名称*", "上级单位", "统一社会信用代码"]
     everything = sheet(client.get(reverse("core:organization_export"), {"columns": "all"}).content)
     assert len(everything[0]) == len(page.context["table"].columns)
     client.post(url, {"reset": "1"})
@@ -98,12 +100,12 @@ def test_export_keeps_the_filters_and_real_types(tree, login):
     response = client.get(reverse("core:organization_export"), {"kind": "enterprise", "columns": "all"})
     rows = sheet(response.content)
     header = rows[0]
-    assert sorted(row[header.index("名称")] for row in rows[1:]) == sorted(
+    assert sorted(row[header.index("名称*")] for row in rows[1:]) == sorted(
         ["甲一化工", "甲二石化", "乙一热电"]
     )
     import datetime
 
-    assert isinstance(rows[1][header.index("创建时间")], datetime.datetime)
+    assert isinstance(rows[1][header.index(read_only_header("创建时间"))], datetime.datetime)
     assert AccessEvent.objects.filter(
         kind="export", user=tree.city_admin, detail__contains="kind=enterprise"
     ).exists()

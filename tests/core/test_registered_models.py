@@ -60,7 +60,8 @@ def test_member_sees_the_object_in_list_detail_and_export(tree, login, case):
     if "detail" in registration.actions:
         assert client.get(registration.url("detail", obj)).status_code == 200
     rows = xlsx_rows(client.get(registration.url("export")))
-    assert rows[0] == [h["label"] for h in listing.context["headers"]]
+    if registration.importer is None:  # an importable model exports its import's columns first:
+        assert rows[0] == [h["label"] for h in listing.context["headers"]]  # test_export_round_trip.py
     assert len(rows) - 1 == listing.context["page_obj"].paginator.count
 
 

@@ -51,6 +51,25 @@ class Column:
         return obj
 
 
+def relations_read(model: type[models.Model], accessor: str) -> tuple[set[str], set[str]]:
+    """(the paths to join, the paths to prefetch) that reading ``accessor`` from a row follows."""
+    joins, prefetches, path = set(), set(), []
+    for part in accessor.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if not field.is_relation:
+            break
+        path.append(part)
+        if field.many_to_many or field.one_to_many:
+            prefetches.add("__".join(path))
+            break
+        joins.add("__".join(path))
+        model = field.related_model
+    return joins, prefetches
+
+
 class Table:
     columns: tuple[Column, ...] = ()
     default_order: tuple[str, ...] = ()
@@ -73,20 +92,9 @@ class Table:
         """Join or prefetch what the visible columns read, so a page costs the same few queries."""
         joins, prefetches = set(), set()
         for column in self.visible:
-            model, path = self.model, []
-            for part in column.accessor.split("__"):
-                try:
-                    field = model._meta.get_field(part)
-                except FieldDoesNotExist:
-                    break
-                if not field.is_relation:
-                    break
-                path.append(part)
-                if field.many_to_many or field.one_to_many:
-                    prefetches.add("__".join(path))
-                    break
-                joins.add("__".join(path))
-                model = field.related_model
+            column_joins, column_prefetches = relations_read(self.model, column.accessor)
+            joins |= column_joins
+            prefetches |= column_prefetches
         queryset = queryset.select_related(*joins) if joins else queryset
         return queryset.prefetch_related(*prefetches) if prefetches else queryset
 

@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 
 from lantian.core.excel.reading import ReadError, Sheet, read_sheet
 from lantian.core.excel.report import RowError, marked_workbook
-from lantian.core.excel.spec import DELETE_COLUMN, CellError, normalize_header
+from lantian.core.excel.spec import DELETE_COLUMN, CellError, is_read_only_header, normalize_header
 from lantian.core.models import User
 from lantian.core.registry import registration_for
 from lantian.core.review import locked_reason
@@ -273,6 +273,8 @@ class Importer:
             if header is None or not str(header).strip():
                 continue
             name = aliases.get(normalize_header(header))
+            if name is None and is_read_only_header(header):
+                continue  # a list column an export wrote for reading only (docs/developing.md)
             if name is None:
                 known = "、".join(c.header for c in self.columns.values())
                 message = _("Unknown column. The columns of this import are: %(columns)s.") % {

@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from lantian.core.excel.cells import excel_value
+from lantian.core.excel.cells import clean_text, write_cell
 from lantian.core.excel.export import HEADER_FILL, HEADER_FONT
 
 if TYPE_CHECKING:
@@ -40,10 +40,7 @@ class RowError:
 
 
 def as_table(errors: list[RowError]) -> list[list]:
-    return [
-        [e.row or "", e.column, excel_value(e.value) if e.value is not None else "", e.message]
-        for e in errors
-    ]
+    return [[e.row or "", e.column, e.value if e.value is not None else "", e.message] for e in errors]
 
 
 def marked_workbook(sheet: Sheet, errors: list[RowError], hidden: Iterable[int] = ()) -> bytes:
@@ -61,14 +58,15 @@ def marked_workbook(sheet: Sheet, errors: list[RowError], hidden: Iterable[int] 
     for (row, column), messages in by_cell.items():
         cell = data.cell(row=row, column=column)
         cell.fill, cell.font = ERROR_FILL, ERROR_FONT
-        cell.comment = Comment("\n".join(messages), "Lantian", width=320, height=40 + 20 * len(messages))
+        text = clean_text("\n".join(messages))  # messages quote the cells' values
+        cell.comment = Comment(text, "Lantian", width=320, height=40 + 20 * len(messages))
     listing = workbook.create_sheet(_("Errors"), 0 if not errors else 1)
     headers = [_("Row"), _("Column"), _("Value"), _("Error")]
-    listing.append(headers)
+    for number, row in enumerate([headers, *as_table(errors)], start=1):
+        for index, value in enumerate(row, start=1):
+            write_cell(listing, number, index, value)
     for cell in listing[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for row in as_table(errors):
-        listing.append(row)
     for index, width in enumerate((8, 20, 30, 60), start=1):
         listing.column_dimensions[get_column_letter(index)].width = width
     listing.freeze_panes = "A2"
@@ -78,21 +76,26 @@ def marked_workbook(sheet: Sheet, errors: list[RowError], hidden: Iterable[int] 
 
 
 def _copy_of(sheet: Sheet) -> Workbook:
+    """The upload as a workbook of values: formulas give way to the values they had (calamine read
+    those too), text is written through the cell helper, so the report runs nothing."""
     if sheet.kind == "xlsx":
         try:
-            return load_workbook(io.BytesIO(sheet.content))
+            workbook = load_workbook(io.BytesIO(sheet.content), data_only=True)
         except Exception:  # calamine read it where openpyxl cannot: rebuild the copy from its values
             pass
+        else:
+            for worksheet in workbook.worksheets:
+                for row in worksheet.iter_rows():
+                    for cell in row:
+                        if isinstance(cell.value, str):
+                            write_cell(worksheet, cell.row, cell.column, cell.value)
+            return workbook
     workbook = Workbook()
     data = workbook.active
     data.title = _("Data")
-    for _number in range(1, sheet.header_row):
-        data.append([])
-    data.append(sheet.headers)
-    expected = sheet.header_row + 1
+    for index, header in enumerate(sheet.headers, start=1):
+        write_cell(data, sheet.header_row, index, header)
     for number, cells in sheet.rows:
-        for _blank in range(expected, number):
-            data.append([])
-        data.append(cells)
-        expected = number + 1
+        for index, value in enumerate(cells, start=1):
+            write_cell(data, number, index, value)
     return workbook

@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lantian.core.excel.cells import restore_text
+
 if TYPE_CHECKING:
     from lantian.core.excel.importing import Importer, Row
 
@@ -32,6 +34,9 @@ DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 DATETIME_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 DELETE_COLUMN = "_delete"
 DELETE_LABEL = gettext_lazy("Delete")
+# An export writes the list's columns that the import does not read under this mark; the import
+# passes over them, so an edited export imports back (docs/developing.md, "Export and round trip").
+READ_ONLY_HEADER = gettext_lazy("%(header)s (read-only)")
 
 
 class CellError(ValueError):
@@ -230,6 +235,11 @@ class Column:
     def header(self) -> str:
         return str(self.label())
 
+    @property
+    def marked_header(self) -> str:
+        """The header as the template and the export write it: required columns marked with *."""
+        return self.header + ("*" if self.required else "")
+
     def label(self):
         return self.spec.label if self.spec.label is not None else self.field.verbose_name
 
@@ -348,7 +358,7 @@ class Column:
 def as_text(cell) -> str:
     """A cell as text: whole numbers without ".0" (phone numbers and codes typed as numbers)."""
     if type(cell) is str:
-        return cell.strip()
+        return restore_text(cell.strip())
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     if isinstance(cell, datetime.datetime):
@@ -358,6 +368,23 @@ def as_text(cell) -> str:
     if isinstance(cell, bool):
         return str(_("Yes") if cell else _("No"))
     return str(cell).strip()
+
+
+def read_only_header(header: str) -> str:
+    return str(READ_ONLY_HEADER) % {"header": header}
+
+
+def is_read_only_header(text) -> bool:
+    """Whether a header carries the read-only mark of an export, in either language."""
+    header = normalize_header(text)
+    for language in LANGUAGES:
+        with translation.override(language):
+            before, _middle, after = normalize_header(str(READ_ONLY_HEADER) % {"header": "\0"}).partition(
+                "\0"
+            )
+        if len(header) > len(before) + len(after) and header.startswith(before) and header.endswith(after):
+            return True
+    return False
 
 
 def normalize_header(text) -> str:

@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lantian.core.excel.cells import excel_value
-from lantian.core.excel.export import HEADER_FILL, HEADER_FONT, _sheet_title
+from lantian.core.excel.cells import write_cell
+from lantian.core.excel.export import HEADER_FILL, HEADER_FONT, sheet_title
 from lantian.core.excel.spec import DELETE_COLUMN, Column
 
 REQUIRED_FILL = PatternFill("solid", fgColor="D63939")
@@ -29,28 +29,26 @@ def template_workbook(registration, user) -> bytes:
     allowed = {column.name: allowed_values(spec, column, user) for column in columns}
     workbook = Workbook()
     data = workbook.active
-    data.title = _sheet_title(model._meta.verbose_name_plural)
+    data.title = sheet_title(model._meta.verbose_name_plural)
     guide = workbook.create_sheet(_("Instructions"))
     options = workbook.create_sheet(_("Allowed values"))
     options.sheet_state = "hidden"
 
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        cell = data.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
+        cell = write_cell(data, 1, index, column.marked_header)
         cell.font, cell.fill = HEADER_FONT, REQUIRED_FILL if column.required else HEADER_FILL
         cell.comment = Comment(describe(column), "Lantian", width=300, height=120)
         data.column_dimensions[letter].width = max(12, min(40, len(column.header) * 2 + 6))
         if column.kind in ("text", "relation", "multiple"):
             data.column_dimensions[letter].number_format = "@"  # codes and phone numbers stay text
-        example = data.cell(row=2, column=index, value=example_value(column))
+        example = write_cell(data, 2, index, example_value(column))
         example.font = EXAMPLE_FONT
-        if column.kind == "date":
-            example.number_format = "yyyy-mm-dd"
         values = allowed[column.name]
         if values:
-            options.cell(row=1, column=index, value=column.header)
+            write_cell(options, 1, index, column.header)
             for offset, value in enumerate(values, start=2):
-                options.cell(row=offset, column=index, value=value)
+                write_cell(options, offset, index, value)  # names stored by users: never a formula
             source = f"'{options.title}'!${letter}$2:${letter}${len(values) + 1}"
             # Several related keys go in one cell: the list is a help, not a limit.
             strict = column.kind != "multiple"
@@ -94,7 +92,7 @@ def example_value(column: Column):
     value = column.spec.example
     if column.name == DELETE_COLUMN:
         return _("No")
-    return excel_value(str(value) if isinstance(value, Promise) else value)
+    return str(value) if isinstance(value, Promise) else value
 
 
 def describe(column: Column) -> str:
@@ -200,7 +198,11 @@ def write_guide(sheet, registration, columns: list[Column], allowed: dict) -> No
         if column.header in key_names:
             content = "。".join([content, _("Part of the key that finds a stored row.")])
         values = "、".join(allowed[column.name][:30]) + ("…" if len(allowed[column.name]) > 30 else "")
-        sheet.append([column.header, required, content, values, example_value(column)])
+        row = sheet.max_row + 1
+        for index, value in enumerate(
+            [column.header, required, content, values, example_value(column)], start=1
+        ):
+            write_cell(sheet, row, index, value)
     for letter, width in zip("ABCDE", (18, 8, 60, 40, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=header_row + 1):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantian.core import access_log, registry
-from lantian.core.excel.export import export_table
+from lantian.core.excel.export import export_workbook
 from lantian.core.jobs import start_job
 from lantian.core.models import AccessEvent, User
 from lantian.core.views.generic import ObjectListView, filter_rows, table_for
@@ -45,7 +45,7 @@ class ObjectExportView(ObjectListView):
             messages.info(request, _("The export runs in the background; download it here when it is done."))
             return HttpResponseRedirect(job.get_absolute_url())
         columns = table.columns if every else table.visible
-        content = export_table(table, columns, table.optimize(queryset))
+        content = export_workbook(self.registration, columns, queryset, every=every)
         self.log_export(count)  # after reading the rows: an access-log export must not list itself
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -66,10 +66,11 @@ def export_job(run, *, model: str, query: str, every: bool, filename: str):
     query = QueryDict(query)
     table = table_for(registration, user, query.get("sort"))
     rows, _filterset = filter_rows(registration, user, query, "export")
-    queryset = table.optimize(table.order(rows))
+    queryset = table.order(rows)
     total = queryset.count()
-    content = export_table(
-        table, table.columns if every else table.visible, queryset, on_row=lambda n: run.progress(n, total)
+    columns = table.columns if every else table.visible
+    content = export_workbook(
+        registration, columns, queryset, on_row=lambda n: run.progress(n, total), every=every
     )
     run.attach(filename, content)
     return _("%(count)d rows exported.") % {"count": total}
