@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantian.core.dropdowns import PLEASE_CHOOSE, label_empty_choice
 from lantian.core.scope import RestrictedQuerySet
+from lantian.core.validators import NoControlCharacters
 
 # (widget, HTML input type, the value format that input type reads and writes). A browser shows a
 # date input blank unless its value is ISO, and posts ISO back: the localised format would be lost.
@@ -28,10 +29,15 @@ class ScopedFormMixin:
         super().__init__(*args, **kwargs)
         self.user = user
         self.action = action
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, RestrictedQuerySet):
                 field.queryset = queryset.restrict(user, "view").within_scope(user, action)
+            if isinstance(field, forms.CharField):
+                # The models' rule (lantian.core.validators), judged first: before a form's own checks
+                # echo the character back in their message.
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators.append(NoControlCharacters(field.label or name, multiline))
             if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.widget.attrs.update({"data-searchable": "", "data-no-results": _("Nothing matches.")})
             style_widget(field.widget)
