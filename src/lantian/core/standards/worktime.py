@@ -34,6 +34,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, tzinfo
+from itertools import accumulate
 from numbers import Real
 from zoneinfo import ZoneInfo
 
@@ -134,11 +135,19 @@ class WorkCalendar:
             raise ValueError(f"{min(both)} is listed both as a holiday and as a working day")
         self.hours = _check_hours(hours)
         self.tz = tz
-        # The exceptions to the weekly pattern, as sorted ordinals: weekdays off, weekends worked.
-        self._off = sorted(day.toordinal() for day in self.holidays if day.weekday() < 5)
-        self._on = sorted(day.toordinal() for day in self.extra_workdays if day.weekday() >= 5)
-        self._off_set = frozenset(self._off)
-        self._on_set = frozenset(self._on)
+        # The exceptions to the weekly pattern, as sorted ordinals: weekdays off (-1), weekends worked (+1);
+        # the working days through a day are its weekdays plus the shifts of the exceptions up to it.
+        self._off_set = frozenset(day.toordinal() for day in self.holidays if day.weekday() < 5)
+        self._on_set = frozenset(day.toordinal() for day in self.extra_workdays if day.weekday() >= 5)
+        shifts = sorted([(o, -1) for o in self._off_set] + [(o, 1) for o in self._on_set])
+        self._exceptions = [ordinal for ordinal, _shift in shifts]
+        self._shift = list(accumulate(shift for _ordinal, shift in shifts))  # through each exception
+        # Working days through the day before each exception: nondecreasing, so bisection finds the
+        # exceptions that come before the n-th working day.
+        self._before_exception = [
+            _weekdays_through(ordinal - 1) + (self._shift[i - 1] if i else 0)
+            for i, ordinal in enumerate(self._exceptions)
+        ]
         self._starts = [_micros(start) for start, _end in self.hours]
         self._lengths = [_micros(end) - _micros(start) for start, end in self.hours]
         # Office time of a day before period i starts, and by the time it ends.
@@ -166,20 +175,21 @@ class WorkCalendar:
 
     def _workdays_through(self, ordinal: int) -> int:
         """Working days among the ordinals 1..ordinal."""
-        return _weekdays_through(ordinal) - bisect_right(self._off, ordinal) + bisect_right(self._on, ordinal)
+        passed = bisect_right(self._exceptions, ordinal)
+        return _weekdays_through(ordinal) + (self._shift[passed - 1] if passed else 0)
 
     def _nth_workday(self, n: int) -> int:
         """The ordinal of the n-th working day counted from 0001-01-01 (n >= 1)."""
-        lo, hi = 1, _LAST_ORDINAL
-        if self._workdays_through(hi) < n:
+        passed = bisect_left(self._before_exception, n)  # the exceptions on or before that day
+        shift = self._shift[passed - 1] if passed else 0
+        weekdays = n - shift  # the weekdays through that day, at least
+        weeks, rest = divmod(max(weekdays, 1) - 1, 5)
+        ordinal = 7 * weeks + rest + 1  # the first day with that many weekdays through it
+        if passed:
+            ordinal = max(ordinal, self._exceptions[passed - 1])  # a weekend worked is not a weekday
+        if ordinal > _LAST_ORDINAL:
             raise OverflowError("the limit ends after the year 9999")
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._workdays_through(mid) >= n:
-                hi = mid
-            else:
-                lo = mid + 1
-        return lo
+        return ordinal
 
     def workdays_between(self, a: date, b: date) -> int:
         """The working days in (a, b]: after a, up to and including b; 0 when a >= b."""
