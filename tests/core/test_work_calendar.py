@@ -198,3 +198,10 @@ def test_administrators_are_warned_of_a_missing_year_with_a_link(tree, login):
 
     client.logout()
     assert "work-calendar-missing" not in login(tree.city_admin).get("/").content.decode()
+
+
+def test_office_hours_the_kernel_cannot_use_fail_the_system_check(settings):
+    assert worktime.check_office_hours() == []
+    settings.LANTIAN_OFFICE_HOURS = [("09:00", "12:00"), ("11:00", "17:30")]
+    (error,) = worktime.check_office_hours()
+    assert error.id == "lantian.E001" and "starts before period 1 ends" in error.msg

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
 from django.db.models import Count, Max
 
@@ -28,6 +29,16 @@ _built: tuple[tuple, WorkCalendar] | None = None  # (state of the table and hour
 
 def office_hours() -> tuple[tuple, ...]:
     return tuple(tuple(period) for period in getattr(settings, "LANTIAN_OFFICE_HOURS", DEFAULT_HOURS))
+
+
+@checks.register
+def check_office_hours(app_configs=None, **kwargs) -> list[checks.Error]:
+    """``manage.py check`` (and every start) refuses office hours the kernel cannot use."""
+    try:
+        WorkCalendar(hours=office_hours())
+    except (TypeError, ValueError) as error:
+        return [checks.Error(f"LANTIAN_OFFICE_HOURS: {error}", id="lantian.E001")]
+    return []
 
 
 def calendar() -> WorkCalendar:

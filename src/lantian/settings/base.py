@@ -223,6 +223,9 @@ LANTIAN_IMPORT_READ_SECONDS = 120
 
 LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
 
+# Office hours of a working day, for limits in working hours (lantian.core.worktime, docs/developing.md §7).
+LANTIAN_OFFICE_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))
+
 # --- REST API (docs/api.md): the registered models under /api/, same scope and filters as the pages ---
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".

@@ -69,3 +69,7 @@ if os.environ.get("LANTIAN_API_TOKEN_MAX_DAYS"):
     LANTIAN_API_TOKEN_MAX_DAYS = int(os.environ["LANTIAN_API_TOKEN_MAX_DAYS"]) or None
 if os.environ.get("LANTIAN_PASSWORD_MAX_AGE_DAYS"):
     LANTIAN_PASSWORD_MAX_AGE_DAYS = int(os.environ["LANTIAN_PASSWORD_MAX_AGE_DAYS"])
+if os.environ.get("LANTIAN_OFFICE_HOURS"):  # e.g. 09:00-12:00,13:30-17:30 (checked by manage.py check)
+    LANTIAN_OFFICE_HOURS = tuple(
+        tuple(period.strip().split("-", 1)) for period in os.environ["LANTIAN_OFFICE_HOURS"].split(",")
+    )
