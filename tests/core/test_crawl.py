@@ -2,10 +2,11 @@
 
 The demo city (``manage.py demo``) is built once in the test database. Each demo account opens every
 page of its menu and, for every list it may see, the detail, add and edit pages of one object. A
-page fails on a server error and on any English word in its visible text or in the ``title``,
-``placeholder`` and ``aria-label`` of its elements, unless the word is data (it occurs in a value
-stored in the database: names, codes, usernames, brands, readings) or in ``ALLOWED`` below: codes of
-standards and protocols, units and product names, which Chinese pages write in Latin letters.
+page fails on a server error, on a dropdown offering two empty choices, and on any English word in
+its visible text or in the ``title``, ``placeholder`` and ``aria-label`` of its elements, unless
+the word is data (it occurs in a value stored in the database: names, codes, usernames, brands,
+readings) or in ``ALLOWED`` below: codes of standards and protocols, units and product names, which
+Chinese pages write in Latin letters.
 """
 
 from __future__ import annotations
@@ -121,6 +122,16 @@ def scaffolding_words() -> set[str]:
     return {word for name in names for word in WORD.findall(str(name))}
 
 
+def empty_choices(html: str) -> list[tuple[str, int]]:
+    """(name, count) of the dropdowns that offer more than one empty choice ("全部", "全部", …)."""
+    found = []
+    for select in re.finditer(r'<select[^>]*name="([^"]*)"[^>]*>(.*?)</select>', html, re.S):
+        count = len(re.findall(r'<option value=""', select.group(2)))
+        if count > 1:
+            found.append((select.group(1), count))
+    return found
+
+
 def stored_words() -> set[str]:
     """Every Latin-letter word in a text value stored in the database (choices excepted: their
     labels are UI text, their stored keys never shown)."""
@@ -187,8 +198,10 @@ def test_every_page_opens_in_chinese(demo_city, username):
         if response.status_code >= 500:
             errors.append(f"{url} ({what}): {response.status_code}")
         elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            for word in english_words(response.content.decode(), demo_city):
+            html = response.content.decode()
+            for word in english_words(html, demo_city):
                 english[word].add(url)
+            errors += [f"{url} ({what}): {name} offers {n} empty choices" for name, n in empty_choices(html)]
     untranslated = [f"{word}: {' '.join(sorted(urls)[:3])}" for word, urls in sorted(english.items())]
     problems = errors + untranslated
     assert not problems, f"{username}: server errors and English on Chinese pages:\n" + "\n".join(problems)
