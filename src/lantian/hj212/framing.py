@@ -68,6 +68,11 @@ class StreamFramer:
         """Bytes held while waiting for the rest of a frame (never more than ``max_frame``)."""
         return len(self._buffer)
 
+    @property
+    def held_from(self) -> int:
+        """Stream offset of the first byte held: while it stays the same, so does the frame waited for."""
+        return self._consumed
+
     def feed(self, chunk: bytes | bytearray | memoryview) -> list[bytes | FramingError]:
         if not self._buffer and self._is_one_frame(chunk):  # the usual read: one whole frame
             self._consumed += len(chunk)

@@ -16,6 +16,14 @@ queue that the writer flushes after every batch. When more than ``BACKLOG_LIMIT`
 the database, the gateway stops reading its sockets until the writer catches up; TCP then holds the
 devices back, and memory stays bounded.
 
+Every connection costs something, so none is free of limits (settings.HJ212_GATEWAY, each one an
+option of the command): a connection quiet for ``idle_timeout`` is closed, and so is one whose started
+frame is still incomplete after ``frame_timeout``; one client address may hold at most
+``max_connections_per_peer`` connections; refused frames are stored up to ``rejections_per_minute``
+per address and minute, the rest counted (and the count stored). A packet whose data time lies more
+than ``future_tolerance`` ahead is refused; values no instrument measures (``plausibility``) are kept
+out of the measurements and the latest values.
+
 Several gateway processes can serve side by side (``reuse_port`` or different ports behind a TCP
 load balancer): duplicates are suppressed by the database (MN + QN + CN), each process has its own
 spool slot.
@@ -32,13 +40,14 @@ import signal
 import socket
 import sys
 import time
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connections
 
 from . import replies
@@ -46,6 +55,7 @@ from .codec import decode, encode
 from .errors import FramingError, HJ212Error
 from .framing import StreamFramer
 from .packet import Packet
+from .plausibility import ValueCheck
 from .reassembly import Reassembler, combine, message_key
 from .spool import Spool, SpoolRecord
 from .storage import PacketStore, Received, Rejection, Status
@@ -61,6 +71,11 @@ REJECTION_FLUSH_INTERVAL = 0.5  # seconds; refusals are written with packets or 
 DIRECTORY_MIN_AGE = 2.0  # seconds; an unknown MN reloads the registry at most this often
 STATUS_EVERY = 2.0  # seconds; devices' last-seen times and latest values are published this often
 BACKLOG_LIMIT = 50_000  # packets waiting for the writer before the gateway stops reading sockets
+THROTTLE_WINDOW = 60.0  # seconds; refusals stored and connections refused are counted per address this long
+# Reasons recorded with refused frames; lantian.hj212.reasons translates them for the pages.
+FUTURE_DATA_TIME = "DataTime {data_time} is more than {tolerance} s ahead of the platform's clock"
+FRAME_TIMED_OUT = "frame not completed within {timeout} s: connection closed"
+THROTTLED = "{count} more refused frames from {host} within {window} s were counted, not stored"
 _HEADER_FIELD = re.compile(rb"(QN|ST|CN|PW|MN|Flag)=([^;&]*)")
 
 
@@ -117,17 +132,30 @@ class DeviceConnection(asyncio.Protocol):
         self.replies: deque[bytes | tuple[Pending, Packet]] = deque()
         self.transport: asyncio.Transport | None = None
         self.peer = ""
+        self.host = ""  # the client address without the port: what the per-address limits count
         self.ending = False  # the device sent EOF: close once every reply is out
+        self.counted = False  # among the connections of its address
+        self.reading = False  # bytes arrived since the gateway last looked (Gateway._watch)
+        self.quiet_since = time.monotonic()
+        self.held_from: int | None = None  # stream offset of the incomplete frame held, when looked at
+        self.held_since = 0.0
 
     def connection_made(self, transport) -> None:
-        self.transport = transport
         peername = transport.get_extra_info("peername")
-        self.peer = f"{peername[0]}:{peername[1]}" if isinstance(peername, tuple) else str(peername or "")
+        if isinstance(peername, tuple):
+            self.host, self.peer = peername[0], f"{peername[0]}:{peername[1]}"
+        else:
+            self.host = self.peer = str(peername or "")
+        if not self.gateway._admit(self):
+            transport.abort()
+            return
+        self.transport = transport
         self.gateway._connections.add(self)
         if self.gateway._reading_paused:
             transport.pause_reading()
 
     def data_received(self, data: bytes) -> None:
+        self.reading = True
         on_frame = self.gateway._on_frame
         for frame in self.framer.feed(data):
             on_frame(frame, self)
@@ -143,6 +171,14 @@ class DeviceConnection(asyncio.Protocol):
     def connection_lost(self, exc) -> None:
         self.transport = None
         self.gateway._connections.discard(self)
+        self.gateway._release(self)
+
+    def end(self) -> None:
+        """Read nothing more; close once the replies still owed are out."""
+        if self.transport is not None:
+            self.transport.pause_reading()
+        self.ending = True
+        self.flush()
 
     def send(self, reply: bytes) -> None:
         self.replies.append(reply)
@@ -184,6 +220,11 @@ class Stats:
     spooled: int = 0
     replayed: int = 0
     rejected: int = 0
+    throttled: int = 0  # refusals counted, not stored (rejections_per_minute)
+    implausible: int = 0  # packets stored without some of their values
+    garbage_bytes: int = 0
+    timed_out: int = 0  # connections closed: idle or an incomplete frame
+    refused_connections: int = 0  # beyond max_connections_per_peer
     acked: int = 0
     started: float = field(default_factory=time.monotonic)
 
@@ -191,7 +232,9 @@ class Stats:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         return (
             f"frames={self.frames} stored={self.stored} duplicates={self.duplicates} spooled={self.spooled} "
-            f"replayed={self.replayed} rejected={self.rejected} acked={self.acked} "
+            f"replayed={self.replayed} rejected={self.rejected} throttled={self.throttled} "
+            f"implausible={self.implausible} garbage_bytes={self.garbage_bytes} timed_out={self.timed_out} "
+            f"refused_connections={self.refused_connections} acked={self.acked} "
             f"rate={self.frames / elapsed:.0f}/s"
         )
 
@@ -210,9 +253,30 @@ class Gateway:
         refresh_interval: float = 10.0,
         retry_interval: float = 1.0,
         reassembly_timeout: float = 120.0,
+        idle_timeout: float | None = None,
+        frame_timeout: float | None = None,
+        max_connections_per_peer: int | None = None,
+        rejections_per_minute: int | None = None,
+        future_tolerance: float | None = None,
+        value_limit: float | None = None,
         using: str = "default",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        """The limits left None come from settings.HJ212_GATEWAY."""
+        limits = settings.HJ212_GATEWAY
+        self.idle_timeout = limits["IDLE_TIMEOUT"] if idle_timeout is None else idle_timeout
+        self.frame_timeout = limits["FRAME_TIMEOUT"] if frame_timeout is None else frame_timeout
+        self.max_connections_per_peer = (
+            limits["MAX_CONNECTIONS_PER_PEER"]
+            if max_connections_per_peer is None
+            else max_connections_per_peer
+        )
+        self.rejections_per_minute = (
+            limits["REJECTIONS_PER_MINUTE"] if rejections_per_minute is None else rejections_per_minute
+        )
+        tolerance = limits["FUTURE_TOLERANCE"] if future_tolerance is None else future_tolerance
+        self.future_tolerance = timedelta(seconds=tolerance)
+        self.values = ValueCheck(limits["VALUE_LIMIT"] if value_limit is None else value_limit)
         self.host, self.port, self.reuse_port = host, port, reuse_port
         self.spool_root = Path(spool_root)
         self.batch_size, self.flush_interval = batch_size, flush_interval
@@ -240,6 +304,10 @@ class Gateway:
         self._deferred: list[tuple[bytes, DeviceConnection]] = []
         self._refresh: asyncio.Task | None = None
         self._connections: set[DeviceConnection] = set()
+        self._per_host: dict[str, int] = {}  # open connections per client address
+        self._refused_hosts: dict[str, int] = {}  # connections refused per address, this window
+        self._refusals_by_host: dict[str, list[int]] = {}  # address → [stored, counted only], this window
+        self._window_started = time.monotonic()
         self._unsaved_rejections: list[Rejection] = []  # database thread only
         self._stopping = asyncio.Event()
         self.server: asyncio.Server | None = None
@@ -266,7 +334,18 @@ class Gateway:
                 loop.add_signal_handler(signum, self.stop)
         writer = asyncio.create_task(self._writer())
         housekeeping = asyncio.create_task(self._housekeeping())
-        log.info("HJ 212 gateway %s listening on %s:%s", self.name, self.host, self.port)
+        watcher = asyncio.create_task(self._watch_connections())
+        log.info(
+            "HJ 212 gateway %s listening on %s:%s (idle timeout %g s, frame timeout %g s, "
+            "%s connections per address, %d refusals stored per address and minute)",
+            self.name,
+            self.host,
+            self.port,
+            self.idle_timeout,
+            self.frame_timeout,
+            self.max_connections_per_peer or "unlimited",
+            self.rejections_per_minute,
+        )
         self.ready.set()
         await self._stopping.wait()
 
@@ -284,9 +363,10 @@ class Gateway:
                 break
             await asyncio.sleep(0.01)
         await loop.run_in_executor(self._db, self._replay_before_exit)
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in (housekeeping, watcher):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await loop.run_in_executor(self._db, self._close_db)
         self._db.shutdown(wait=True)
         self._status.submit(lambda: connections[self.using].close())  # its own, after the last status
@@ -343,6 +423,116 @@ class Gateway:
                 log.info("%s: %s", self.name, self.stats.line())
                 last_stats = time.monotonic()
 
+    # ================================================================================== connections
+    def _admit(self, conn: DeviceConnection) -> bool:
+        """Count a new connection of its address, or refuse it beyond ``max_connections_per_peer``."""
+        held = self._per_host.get(conn.host, 0)
+        if self.max_connections_per_peer and held >= self.max_connections_per_peer:
+            self.stats.refused_connections += 1
+            refused = self._refused_hosts.get(conn.host, 0)
+            if not refused:
+                log.warning(
+                    "refusing connections from %s: it holds %d, the limit per address "
+                    "(max_connections_per_peer); further refusals are counted",
+                    conn.host,
+                    held,
+                )
+            self._refused_hosts[conn.host] = refused + 1
+            return False
+        self._per_host[conn.host] = held + 1
+        conn.counted = True
+        return True
+
+    def _release(self, conn: DeviceConnection) -> None:
+        if conn.counted:
+            conn.counted = False
+            left = self._per_host[conn.host] - 1
+            if left:
+                self._per_host[conn.host] = left
+            else:
+                del self._per_host[conn.host]
+
+    async def _watch_connections(self) -> None:
+        """Look at every connection a few times per timeout: data_received only sets a flag, so a
+        busy connection costs nothing here."""
+        every = max(0.05, min(1.0, self.idle_timeout / 4, self.frame_timeout / 4))
+        while True:
+            await asyncio.sleep(every)
+            now = time.monotonic()
+            closed: dict[str, list[str]] = {"idle": [], "frame": []}
+            for conn in list(self._connections):
+                reason = self._watch(conn, now)
+                if reason:
+                    closed[reason].append(conn.host)
+            if closed["idle"]:
+                log.info(
+                    "closed %d connections quiet for %g s (idle_timeout): %s",
+                    len(closed["idle"]),
+                    self.idle_timeout,
+                    _by_host(closed["idle"]),
+                )
+            if closed["frame"]:
+                log.warning(
+                    "closed %d connections whose frame was incomplete after %g s (frame_timeout): %s",
+                    len(closed["frame"]),
+                    self.frame_timeout,
+                    _by_host(closed["frame"]),
+                )
+            if now - self._window_started >= THROTTLE_WINDOW:
+                self._end_window(now)
+
+    def _watch(self, conn: DeviceConnection, now: float) -> str | None:
+        """Close ``conn`` if it was quiet too long or its frame is incomplete too long ("idle" or
+        "frame"); release a frame that lacks only its CR LF once the device went quiet."""
+        if conn.transport is None or conn.ending or self._reading_paused:
+            conn.quiet_since = now  # a paused gateway reads nothing: the device is not to blame
+            return None
+        framer = conn.framer
+        if conn.reading:
+            conn.reading = False
+            conn.quiet_since = now
+        elif framer.buffered:
+            for item in framer.flush():
+                self._on_frame(item, conn)
+            conn.flush()
+        if not framer.buffered:
+            conn.held_from = None
+        elif conn.held_from != framer.held_from:
+            conn.held_from, conn.held_since = framer.held_from, now
+        elif now - conn.held_since >= self.frame_timeout:
+            reason = FRAME_TIMED_OUT.format(timeout=f"{self.frame_timeout:g}")
+            for item in framer.close():
+                if isinstance(item, FramingError):
+                    self.stats.garbage_bytes += item.size
+                    self._reject(item.garbage, reason, peer=conn.peer)
+                else:
+                    self._on_frame(item, conn)
+            self.stats.timed_out += 1
+            conn.end()
+            return "frame"
+        if now - conn.quiet_since >= self.idle_timeout:
+            self.stats.timed_out += 1
+            conn.end()
+            return "idle"
+        return None
+
+    def _end_window(self, now: float) -> None:
+        """Every THROTTLE_WINDOW: say how many refusals each throttled address had beyond those
+        stored (logged, and stored as one refusal of its own), and how many connections were refused."""
+        window = f"{THROTTLE_WINDOW:g}"
+        for host, (_stored, counted) in self._refusals_by_host.items():
+            if counted:
+                reason = THROTTLED.format(count=counted, host=host, window=window)
+                log.warning("%s", reason)
+                self._rejections.append(Rejection(b"", reason, self.clock(), peer=host, gateway=self.name))
+        for host, refused in self._refused_hosts.items():
+            log.warning(
+                "refused %d connections from %s within %s s (max_connections_per_peer)", refused, host, window
+            )
+        self._refusals_by_host.clear()
+        self._refused_hosts.clear()
+        self._window_started = now
+
     # ================================================================================= flow control
     def _pause_reading(self) -> None:
         self._reading_paused = True
@@ -365,6 +555,7 @@ class Gateway:
     def _on_frame(self, frame: bytes | FramingError, conn: DeviceConnection, looked_again=False) -> None:
         self.stats.frames += 1
         if isinstance(frame, FramingError):
+            self.stats.garbage_bytes += frame.size
             self._reject(frame.garbage, frame.reason, peer=conn.peer)
             return
         try:
@@ -391,8 +582,8 @@ class Gateway:
             self._on_part(frame, packet, entry, conn)
             return
         pending = Pending()
-        self._enqueue(frame, packet, entry, conn.peer, pending)
-        conn.send_when_stored(pending, packet)
+        if self._enqueue(frame, packet, entry, conn, pending):
+            conn.send_when_stored(pending, packet)
 
     def _defer(self, frame, conn) -> None:
         self.stats.frames -= 1  # counted again when handled
@@ -427,22 +618,51 @@ class Gateway:
         conn.send_when_stored(pending, packet)  # each part is acknowledged once the whole is stored
         if whole is not None:
             del self._split[key]
-            self._enqueue(b"".join(frames), whole, entry, conn.peer, pending)
+            if not self._enqueue(b"".join(frames), whole, entry, conn, pending):
+                for waiter in pending.waiters:
+                    waiter.flush()
 
-    def _enqueue(self, frame, packet, entry, peer, pending: Pending) -> None:
-        received = Received(
-            frame, packet, entry.id, self.clock(), peer, self.name, "; ".join(map(str, packet.warnings))
-        )
+    def _enqueue(self, frame, packet, entry, conn, pending: Pending) -> bool:
+        """Queue the packet for the writer; False if it is refused (its data time is in the future)."""
+        received = self._received(frame, packet, entry.id, self.clock(), conn.peer)
+        data_time = received.data_time
+        if data_time is not None and data_time > received.received_at + self.future_tolerance:
+            pending.stored = False
+            reason = FUTURE_DATA_TIME.format(
+                data_time=packet.cp.get("DataTime"), tolerance=f"{self.future_tolerance.total_seconds():g}"
+            )
+            self._refuse(frame, reason, QN_RTN_REJECTED, conn, packet, entry.id)
+            return False
         if received.key in self._stored_keys:  # a repeat of a stored packet: acknowledge it again
             self.stats.duplicates += 1
             pending.stored = True
-            return
+            return True
         pending.received = received
         self._incoming.append(pending)
         if len(self._incoming) == 1:
             self._wake_writer.set()
         elif len(self._incoming) >= BACKLOG_LIMIT and not self._reading_paused:
             self._pause_reading()  # the database is slower than the devices: let TCP hold them back
+        return True
+
+    def _received(self, frame, packet, device_id, received_at, peer) -> Received:
+        """The packet to store, its implausible values (if any) left out of the values and noted."""
+        deviations = "; ".join(map(str, packet.warnings))
+        implausible = self.values.implausible(packet.cp.text)
+        if not implausible:
+            return Received(frame, packet, device_id, received_at, peer, self.name, deviations)
+        self.stats.implausible += 1
+        note = self.values.note(implausible)
+        return Received(
+            frame,
+            packet,
+            device_id,
+            received_at,
+            peer,
+            self.name,
+            f"{deviations}; {note}" if deviations else note,
+            cp=self.values.without(packet.cp, implausible),
+        )
 
     def _refuse(self, frame, reason, qn_rtn, conn, packet: Packet | None, device_id=None) -> None:
         self._reject(
@@ -460,10 +680,33 @@ class Gateway:
 
     def _reject(self, frame, reason, *, qn_rtn=None, mn="", peer="", device_id=None) -> None:
         self.stats.rejected += 1
+        if peer and not self._may_store_refusal(peer):
+            return
         if len(self._rejections) < 100_000:  # kept while the database is down, within reason
             self._rejections.append(
                 Rejection(bytes(frame), reason, self.clock(), qn_rtn, mn[:24], device_id, peer, self.name)
             )
+
+    def _may_store_refusal(self, peer: str) -> bool:
+        """At most ``rejections_per_minute`` refusals of one address are stored per window; the rest
+        are counted (``_end_window`` stores and logs the count)."""
+        host = peer.rpartition(":")[0] or peer
+        counts = self._refusals_by_host.get(host)
+        if counts is None:
+            counts = self._refusals_by_host[host] = [0, 0]
+        if counts[0] < self.rejections_per_minute:
+            counts[0] += 1
+            return True
+        if not counts[1]:
+            log.warning(
+                "throttling refusals from %s: more than %d within %g s; the rest are counted, not stored",
+                host,
+                self.rejections_per_minute,
+                THROTTLE_WINDOW,
+            )
+        counts[1] += 1
+        self.stats.throttled += 1
+        return False
 
     # ====================================================================================== writer
     async def _writer(self) -> None:
@@ -621,15 +864,14 @@ class Gateway:
                 peer=record.peer,
                 gateway=self.name,
             )
-        return Received(
-            record.frame,
-            packet,
-            entry.id,
-            record.received_at,
-            record.peer,
-            self.name,
-            "; ".join(map(str, packet.warnings)),
-        )
+        return self._received(record.frame, packet, entry.id, record.received_at, record.peer)
+
+
+def _by_host(hosts: list[str]) -> str:
+    """The addresses most often in ``hosts``, with their counts, for a log line."""
+    counted = Counter(hosts).most_common()
+    shown = ", ".join(f"{host} ×{count}" for host, count in counted[:5])
+    return shown + (f" and {len(counted) - 5} more addresses" if len(counted) > 5 else "")
 
 
 def _header_guess(frame: bytes) -> Packet | None:

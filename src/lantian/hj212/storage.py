@@ -40,12 +40,15 @@ class Received:
     peer: str = ""
     gateway: str = ""
     deviations: str = ""
+    cp: CP | None = None  # the values stored: the packet's CP, less any the gateway did not believe
     key: tuple[str, str, str] = field(init=False)
     data_time: datetime | None = field(init=False)  # aware (UTC), from the CP's local DataTime
 
     def __post_init__(self):
         self.key = (self.packet.mn or "", packet_qn(self.packet, self.received_at), self.packet.cn or "")
         self.data_time = _data_time(self.packet.cp.text)
+        if self.cp is None:
+            self.cp = self.packet.cp
 
 
 def _data_time(cp_text: str) -> datetime | None:
@@ -176,7 +179,7 @@ class PacketStore:
                 self._write_last_seen(cursor, status.newest)
         published = self._latest_published
         values = {
-            key: (data_time.isoformat(), item.packet.cn or "", item.packet.cp.text)
+            key: (data_time.isoformat(), item.packet.cn or "", item.cp.text)
             for key, (data_time, item) in status.latest.items()
             if key not in published or data_time >= published[key]
         }
@@ -252,9 +255,7 @@ class PacketStore:
             if item.data_time is None:
                 continue
             device_id, moment, cn = item.device_id, adapt(item.data_time), item.packet.cn or ""
-            rows.extend(
-                (device_id, moment, cn, *fields) for fields in pgcopy.measurement_fields(item.packet.cp)
-            )
+            rows.extend((device_id, moment, cn, *fields) for fields in pgcopy.measurement_fields(item.cp))
         return rows
 
     @staticmethod
@@ -262,7 +263,7 @@ class PacketStore:
         """The rows of ``_measurement_rows`` in PostgreSQL's binary COPY format (see pgcopy)."""
         return b"".join(
             pgcopy.measurement_copy_rows(
-                item.packet.cp, pgcopy.row_prefix(item.device_id, item.data_time, item.packet.cn or "")
+                item.cp, pgcopy.row_prefix(item.device_id, item.data_time, item.packet.cn or "")
             )
             for item in items
             if item.data_time is not None

@@ -226,6 +226,16 @@ LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
 # Office hours of a working day, for limits in working hours (lantian.core.worktime, docs/developing.md §7).
 LANTIAN_OFFICE_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))
 
+# --- HJ 212 gateway (docs/hj212-gateway.md "Limits"); each has a `manage.py hj212_gateway` option ---
+HJ212_GATEWAY = {
+    "IDLE_TIMEOUT": 600,  # seconds without a byte before a connection is closed
+    "FRAME_TIMEOUT": 30,  # seconds a started frame may wait for its rest before the connection closes
+    "MAX_CONNECTIONS_PER_PEER": 256,  # open connections per client address (0: no limit)
+    "REJECTIONS_PER_MINUTE": 60,  # refused frames stored per client address and minute; the rest counted
+    "FUTURE_TOLERANCE": 600,  # seconds a DataTime may lie ahead of the gateway's clock
+    "VALUE_LIMIT": 1e12,  # a value beyond ±this (or not finite) is implausible: not stored as a number
+}
+
 # --- REST API (docs/api.md): the registered models under /api/, same scope and filters as the pages ---
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".

@@ -8,6 +8,31 @@ from django.core.management.base import BaseCommand
 
 from lantian.hj212.gateway import Gateway
 
+# option, key of settings.HJ212_GATEWAY, type, help
+LIMIT_OPTIONS = (
+    ("--idle-timeout", "IDLE_TIMEOUT", float, "Seconds without a byte before a connection is closed"),
+    ("--frame-timeout", "FRAME_TIMEOUT", float, "Seconds a started frame may wait for its rest"),
+    (
+        "--max-connections-per-peer",
+        "MAX_CONNECTIONS_PER_PEER",
+        int,
+        "Open connections per client address, 0 for no limit",
+    ),
+    (
+        "--rejections-per-minute",
+        "REJECTIONS_PER_MINUTE",
+        int,
+        "Refused frames stored per client address and minute",
+    ),
+    ("--future-tolerance", "FUTURE_TOLERANCE", float, "Seconds a DataTime may lie ahead of the clock"),
+    (
+        "--value-limit",
+        "VALUE_LIMIT",
+        float,
+        "Values beyond plus or minus this are not stored as measurements",
+    ),
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -31,6 +56,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--flush-interval", type=float, default=0.005, help="Seconds a batch may gather.")
+        limits = settings.HJ212_GATEWAY
+        for option, key, kind, text in LIMIT_OPTIONS:
+            parser.add_argument(
+                option,
+                type=kind,
+                default=limits[key],
+                help=f"{text} (settings.HJ212_GATEWAY[{key!r}]: %(default)s).",
+            )
 
     def handle(self, *args, **options):
         # The gateway's own log, and the event loop's (a connection that failed), go to stderr whatever
@@ -53,6 +86,12 @@ class Command(BaseCommand):
             reuse_port=options["reuse_port"],
             batch_size=options["batch_size"],
             flush_interval=options["flush_interval"],
+            idle_timeout=options["idle_timeout"],
+            frame_timeout=options["frame_timeout"],
+            max_connections_per_peer=options["max_connections_per_peer"],
+            rejections_per_minute=options["rejections_per_minute"],
+            future_tolerance=options["future_tolerance"],
+            value_limit=options["value_limit"],
         )
         uvloop.run(gateway.run())  # libuv: less CPU per read and write than the default loop
         self.stdout.write(gateway.stats.line())
