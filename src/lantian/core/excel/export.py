@@ -2,8 +2,9 @@
 
 The export of a model with an import spec is a workbook its import reads back: first the import's
 columns under the template's headers (relations by their natural keys, parents by their codes,
-choices by their labels; secret columns left out), then the list's other columns marked read-only,
-which the import passes over. A model without an import exports the list's columns as they are.
+choices by their labels; secret columns left out) — all of them, or those the chosen list columns
+show and those of the keys — then the chosen list columns the import does not read, marked
+read-only, which the import passes over. A model without an import exports the list's columns.
 
 Rows are read in a constant number of queries: as value tuples when every column is a field path,
 else as objects with the relations every column follows joined or prefetched.
@@ -278,7 +279,7 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], on_row=None
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) * 2 + 4))
-    muted = set(index for index, flag in enumerate(read_only) if flag)
+    muted = {index for index, flag in enumerate(read_only) if flag}
     header_cells = []
     for index, header in enumerate(headers):
         cell = WriteOnlyCell(sheet, value=safe_text(str(header)))

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from lantian.core.excel.cells import write_cell
 from lantian.core.excel.export import HEADER_FILL, HEADER_FONT, sheet_title
-from lantian.core.excel.spec import DELETE_COLUMN, Column
+from lantian.core.excel.spec import DELETE_COLUMN, Column, read_only_header
 
 REQUIRED_FILL = PatternFill("solid", fgColor="D63939")
 EXAMPLE_FONT = Font(italic=True, color="667382")
@@ -146,6 +146,11 @@ def write_guide(sheet, registration, columns: list[Column], allowed: dict) -> No
             "Columns marked * are required for new rows. Columns you do not need may be removed: "
             "a column left out changes nothing."
         ),
+        _(
+            "An export of this list imports back as it is: its columns marked %(mark)s are for reading "
+            "and the import passes over them."
+        )
+        % {"mark": read_only_header("")},
         _("A row whose %(keys)s matches a stored %(object)s updates it; any other row adds one.")
         % {"keys": keys, "object": model._meta.verbose_name},
         _(
