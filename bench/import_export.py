@@ -6,8 +6,11 @@ xlsx workbook, imports it through the engine the import page uses (every row val
 the code structure, level and parent, related keys, duplicates, permission; bulk writes and one
 change-log entry per row), then exports every division with the list's export function.
 Targets on the project's 2-core machine: import < 30 s, export < 15 s.
+Side by side with django-import-export (bench/requirements.txt, ``bench/peer.py``): the first 10,000 of
+the imported rows (``--peer-rows``) imported again by both on the data stored before, rolled back.
 
-    .venv/bin/python bench/import_export.py [--rows 100000]
+    .venv/bin/pip install -r bench/requirements.txt
+    .venv/bin/python bench/import_export.py [--rows 100000] [--peer-rows 10000]
 
 Runs on a temporary SQLite file (the test settings), or on DATABASE_URL if it is set.
 """
@@ -23,6 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ itself off the path: its import_export.py would hide the django-import-export package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
@@ -80,14 +85,15 @@ def write_workbook(headers: list[str], rows: list[list]) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--peer-rows", type=int, default=10_000, help="rows of the side-by-side import")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         setup_django(folder)
-        run(arguments.rows, time.perf_counter() - started)
+        run(arguments.rows, time.perf_counter() - started, arguments.peer_rows)
 
 
-def run(count: int, setup_seconds: float) -> None:
+def run(count: int, setup_seconds: float, peer_rows: int = 10_000) -> None:
     from auditlog.models import LogEntry
     from django.utils import translation
 
@@ -126,6 +132,10 @@ def run(count: int, setup_seconds: float) -> None:
         raise SystemExit(f"import failed with {len(result.errors)} errors")
     assert result.created == count and Division.objects.count() == stored + count
     logged = LogEntry.objects.filter(content_type__model="division", cid="bench").count()
+    if peer_rows:
+        from bench.peer import division_side_by_side
+
+        division_side_by_side(admin, [c.header for c in columns[:4]], rows[:peer_rows])
 
     table = registration.table(Division)
     queryset = table.order(Division.objects.restrict(admin, "export"))
