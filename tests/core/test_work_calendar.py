@@ -2,7 +2,7 @@
 ``lantian.core.worktime.calendar()`` and the administrators' home-page warning."""
 
 import io
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -205,3 +205,10 @@ def test_office_hours_the_kernel_cannot_use_fail_the_system_check(settings):
     settings.LANTIAN_OFFICE_HOURS = [("09:00", "12:00"), ("11:00", "17:30")]
     (error,) = worktime.check_office_hours()
     assert error.id == "lantian.E001" and "starts before period 1 ends" in error.msg
+
+
+def test_aware_times_from_django_are_counted_in_the_site_time_zone():
+    friday_11_local = timezone.make_aware(datetime(2026, 2, 13, 11, 0))
+    utc = friday_11_local.astimezone(UTC)
+    assert worktime.calendar().add_working_hours(utc, 2) == timezone.make_aware(datetime(2026, 2, 13, 14, 30))
+    assert worktime.calendar().add_working_hours(utc, 2).tzinfo is UTC

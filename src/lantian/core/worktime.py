@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from lantian.core.standards.worktime import DEFAULT_HOURS, WorkCalendar
 
@@ -48,19 +49,20 @@ def calendar() -> WorkCalendar:
     import, API, ``load_work_calendar``) stamps ``updated_at`` or changes the number of rows, so one
     small aggregate query tells whether the kept calendar is still right, inside or outside a
     transaction, in every process. Hold the result for a loop rather than calling this per row.
+    Naive times are in the site's TIME_ZONE (Asia/Shanghai); aware ones are converted to it.
     """
     global _built
     from lantian.core.models import WorkCalendarDay
 
     state = WorkCalendarDay.objects.aggregate(rows=Count("pk"), changed=Max("updated_at"))
-    key = (state["rows"], state["changed"], office_hours())
+    key = (state["rows"], state["changed"], office_hours(), settings.TIME_ZONE)
     built = _built
     if built is not None and built[0] == key:
         return built[1]
     days = defaultdict(list)
     for day, kind in WorkCalendarDay.objects.values_list("date", "kind"):
         days[kind].append(day)
-    result = WorkCalendar(days["holiday"], days["workday"], key[2])
+    result = WorkCalendar(days["holiday"], days["workday"], key[2], tz=timezone.get_default_timezone())
     _built = (key, result)
     return result
 
