@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantian.core.dropdowns import ALL
 from lantian.core.filtersets import SearchFilterSet, visible
 from lantian.core.models import Organization
 
@@ -33,15 +34,17 @@ def qn_rtn_choices():
 
 
 class FilterSet(SearchFilterSet):
-    """Choice dropdowns start with "All", as the core's relation dropdowns do."""
+    """Every choice dropdown starts with "All" and chooses it by default. The core names the empty
+    choice a dropdown offers; django-filter's TypedChoiceFilter (a QnRtn, coerced to a number) offers
+    none, so its first code was chosen and every search filtered by it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.TypedChoiceField):
                 choices = list(field.choices)
-                if choices and choices[0][0] in ("", None):
-                    field.choices = [("", _("All")), *choices[1:]]
+                if not choices or choices[0][0] not in ("", None):
+                    field.choices = [("", ALL), *choices]
 
 
 class DayRangeFilterSet(FilterSet):

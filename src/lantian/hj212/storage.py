@@ -22,6 +22,7 @@ from django.db import connections, transaction
 from . import pgcopy
 from .cp import CP
 from .packet import Packet
+from .secrets import mask_secrets
 
 DEVICE_TIME_ZONE = ZoneInfo("Asia/Shanghai")  # devices send local time (HJ 212 DataTime, QN)
 REALTIME_CACHE = "realtime"
@@ -196,7 +197,7 @@ class PacketStore:
                 ops.adapt_datetimefield_value(r.received_at),
                 r.device_id,
                 r.mn[:24],
-                r.reason,
+                mask_secrets(r.reason),  # the API serves reasons as stored; the frame keeps the bytes
                 r.qn_rtn,
                 r.frame[:8192],
                 r.peer[:64],
@@ -242,7 +243,7 @@ class PacketStore:
                 item.frame,
                 item.peer[:64],
                 item.gateway[:64],
-                item.deviations,
+                mask_secrets(item.deviations) if item.deviations else "",
             )
             for item in batch
         ]

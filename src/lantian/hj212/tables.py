@@ -132,13 +132,23 @@ class RawPacketTable(Table):
     default_order = ("-received_at", "-pk")
 
 
+@dataclass(frozen=True)
+class ReasonColumn(Column):
+    """A refusal's reason in the user's language, device passwords masked (lists and exports)."""
+
+    def value(self, obj):
+        from .reasons import reason_text
+
+        return reason_text(super().value(obj))
+
+
 class RejectedPacketTable(Table):
     columns = (
         Column("received_at", linkify=True),
         Column("mn"),
         Column("device__name", _("device")),
         CodeColumn("qn_rtn", table="qn_rtn"),
-        Column("reason", sortable=False),
+        ReasonColumn("reason", sortable=False),
         Column("peer", visible=False),
         Column("gateway", visible=False),
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from lantian.core.masking import mask_secret
 from lantian.core.views import generic
 
 from . import codes, status
@@ -28,6 +29,8 @@ from .filtersets import DeviceFilterSet
 from .forms import masked
 from .framing import StreamFramer
 from .models import Device, Measurement, RawPacket, RejectedPacket
+from .reasons import reason_text
+from .secrets import mask_secrets, sees_secrets
 from .storage import latest_values
 from .tables import code_name, frame_text, status_badge, with_name
 
@@ -224,7 +227,11 @@ class DeviceDetailView(generic.ObjectDetailView):
                 RejectedPacket.objects.restrict(user).filter(device=device).order_by("-received_at", "-pk")
             )
             context["rejections"] = [
-                {"object": r, "qn_rtn": with_name(codes.qn_rtn_codes(), r.qn_rtn)}
+                {
+                    "object": r,
+                    "qn_rtn": with_name(codes.qn_rtn_codes(), r.qn_rtn),
+                    "reason": reason_text(r.reason),
+                }
                 for r in rejections[:RECENT_REJECTIONS]
             ]
             context["rejections_url"] = f"{reverse('hj212:rejectedpacket_list')}?device={device.pk}"
@@ -316,27 +323,31 @@ class DeviceStatusView(PermissionMixin, TemplateView):
 # --- the packet pages --------------------------------------------------------------------------
 
 
-def decoded_parts(frame: bytes, device: Device | None) -> list[dict]:
+def decoded_parts(frame: bytes, device: Device | None, *, reveal_secrets: bool = False) -> list[dict]:
     """Each frame in ``frame`` (a split message is stored as its parts) decoded leniently, for the
-    packet pages: header fields with their names, CP items, deviations; or why it does not decode."""
+    packet pages: header fields with their names, CP items, deviations; or why it does not decode.
+    Device passwords are masked unless ``reveal_secrets``."""
+    shown = (lambda text: text) if reveal_secrets else mask_secrets
     keys = {device.mn: bytes.fromhex(device.sm4_key)} if device is not None and device.sm4_key else None
     framer = StreamFramer()
     pieces = framer.feed(bytes(frame)) + framer.close()
     parts = []
     for piece in pieces:
         if not isinstance(piece, bytes | bytearray):
-            parts.append({"error": str(piece)})
+            parts.append({"error": reason_text(str(piece))})
             continue
         try:
             packet = decode(piece, strict=False, keys=keys)
         except HJ212Error as error:
-            parts.append({"error": str(error), "qn_rtn": with_name(codes.qn_rtn_codes(), error.qn_rtn)})
+            parts.append(
+                {"error": reason_text(str(error)), "qn_rtn": with_name(codes.qn_rtn_codes(), error.qn_rtn)}
+            )
             continue
         header = [
             (_("QN"), packet.qn),
             (_("system code (ST)"), with_name(codes.system_codes(), packet.st)),
             (_("command (CN)"), with_name(codes.command_codes(), packet.cn)),
-            (_("access password (PW)"), packet.pw),
+            (_("access password (PW)"), packet.pw if reveal_secrets else mask_secret(packet.pw)),
             (_("MN"), packet.mn),
             (_("Flag"), "" if packet.flag is None else str(packet.flag)),
             (_("protocol version"), packet_version(packet)),
@@ -354,9 +365,10 @@ def decoded_parts(frame: bytes, device: Device | None) -> list[dict]:
         ]
         parts.append({
             "header": [(label, value) for label, value in header if value not in (None, "")],
-            "fields": sorted(packet.cp.fields.items()),
+            "fields": [(key, value if reveal_secrets or not _is_secret(key) else mask_secret(value))
+                       for key, value in sorted(packet.cp.fields.items())],
             "values": values,
-            "warnings": [str(w) for w in packet.warnings],
+            "warnings": [shown(str(w)) for w in packet.warnings],
         })  # fmt: skip
     return parts
 
@@ -369,38 +381,56 @@ def packet_version(packet) -> str:
     return f"HJ 212-{year}" if year else str(version)
 
 
-class RawPacketDetailView(generic.ObjectDetailView):
+def _is_secret(key: str) -> bool:
+    return key.lower() in ("pw", "newpw")
+
+
+class PacketDetailMixin:
+    """The frame as text and decoded, device passwords masked for all but platform administrators."""
+
     def get_object(self):
         return get_object_or_404(self.restricted().select_related("device"), pk=self.kwargs["pk"])
 
+    def reveal_secrets(self) -> bool:
+        return sees_secrets(self.request.user)
+
+    def field_row(self, obj, name):
+        row = super().field_row(obj, name)
+        if name in ("deviations", "reason") and not self.reveal_secrets():
+            row["value"] = mask_secrets(row["value"] or "")
+        return row
+
+    def frame_context(self, obj) -> dict:
+        reveal = self.reveal_secrets()
+        text = frame_text(obj.frame)
+        return {
+            "frame_text": text if reveal else mask_secrets(text),
+            "frame_size": len(bytes(obj.frame)),
+            "parts": decoded_parts(obj.frame, obj.device, reveal_secrets=reveal),
+        }
+
+
+class RawPacketDetailView(PacketDetailMixin, generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         packet = self.object
         context.update(
-            frame_text=frame_text(packet.frame),
-            frame_size=len(bytes(packet.frame)),
-            parts=decoded_parts(packet.frame, packet.device),
+            **self.frame_context(packet),
             device_visible=Device.objects.restrict(self.request.user).filter(pk=packet.device_id).exists(),
         )
         return context
 
 
-class RejectedPacketDetailView(generic.ObjectDetailView):
-    def get_object(self):
-        return get_object_or_404(self.restricted().select_related("device"), pk=self.kwargs["pk"])
-
+class RejectedPacketDetailView(PacketDetailMixin, generic.ObjectDetailView):
     def field_row(self, obj, name):
         row = super().field_row(obj, name)
         if name == "qn_rtn":
             row["value"] = with_name(codes.qn_rtn_codes(), obj.qn_rtn)
+        elif name == "reason":
+            row["value"] = reason_text(obj.reason)
         return row
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rejection = self.object
-        context.update(
-            frame_text=frame_text(rejection.frame),
-            frame_size=len(bytes(rejection.frame)),
-            parts=decoded_parts(rejection.frame, rejection.device),
-        )
+        context.update(self.frame_context(self.object))
         return context
