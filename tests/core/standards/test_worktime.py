@@ -318,6 +318,21 @@ def test_counting_agrees_with_walking_day_by_day(start, length):
     assert CAL.is_workday(day) == ((weekday_rule or listed_on) and not listed_off)
 
 
+SPAN_DAYS = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 3, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(SPAN_DAYS, max_size=60), st.sets(SPAN_DAYS, max_size=30), SPAN_DAYS, st.integers(0, 80))
+def test_any_calendar_agrees_with_walking_day_by_day(holidays, extra, start, n):
+    cal = WorkCalendar(holidays, extra - holidays)
+    walked, day = 0, start
+    while walked < n:
+        day += timedelta(days=1)
+        walked += cal.is_workday(day)
+    assert cal.workday_deadline(start, n) == day
+    assert cal.workdays_between(start, day) == n
+
+
 @settings(max_examples=300, deadline=None)
 @given(MOMENTS, st.floats(min_value=0, max_value=7 * 1000))
 def test_adding_hours_then_measuring_gives_them_back(start, hours):
