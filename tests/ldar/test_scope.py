@@ -7,6 +7,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from rest_framework.test import APIClient
 
+from lantian.core.excel.spec import read_only_header
 from lantian.core.models import ApiToken
 from lantian.ldar.models import Area, ProcessUnit, SealPoint
 
@@ -39,7 +40,7 @@ def test_an_enterprise_never_sees_another_enterprises_archive(tree, archive, log
     ):
         assert client.get(url).status_code == 404, url
     rows = exported(client.get("/ldar/sealpoints/export/", {"columns": "all"}))
-    tags = {row[0] for row in rows[1:]}
+    tags = {row[rows[0].index(read_only_header("标签号"))] for row in rows[1:]}
     assert tags == {p.tag for p in archive.points}
     listing = client.get("/ldar/sealpoints/", {"q": "G0012"})
     assert {row["object"].pk for row in listing.context["rows"]} == {p.pk for p in archive.points}
@@ -82,7 +83,8 @@ def test_an_agency_reads_the_archives_of_the_enterprises_it_serves_and_cannot_ch
     ):
         assert client.get(url).status_code == 403, url
     rows = exported(client.get("/ldar/sealpoints/export/", {"columns": "all"}))
-    assert {row[0] for row in rows[1:]} == {p.tag for p in archive.points}
+    tag = rows[0].index(read_only_header("标签号"))
+    assert {row[tag] for row in rows[1:]} == {p.tag for p in archive.points}
     detail = client.get(archive.point.get_absolute_url())
     assert detail.context["edit_url"] is None and detail.context["delete_url"] is None
 
