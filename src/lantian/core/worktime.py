@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from pathlib import Path
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core import checks
 from django.db import transaction
@@ -135,9 +136,11 @@ def sync_calendar(
 
 
 def load_after_migrate(sender, using="default", apps=None, **kwargs):
-    """post_migrate of core: load the shipped years the table lacks (not while the table is absent)."""
+    """post_migrate of core: load the shipped years the table lacks (not while the table is absent).
+
+    ``flush`` (a test database reset) sends post_migrate without the migration state's ``apps``."""
     try:
-        model = apps.get_model("core", "WorkCalendarDay")
+        model = (apps or global_apps).get_model("core", "WorkCalendarDay")
     except LookupError:  # migrated back to before the table existed
         return
     sync_calendar(model, using=using)
