@@ -172,7 +172,7 @@ def timed(function):
 def peer_export(queryset) -> bytes:
     """The same export in django-import-export (bench/requirements.txt): a ModelResource of the
     columns Lantian writes (code, name, level by its label, parent by its code) to xlsx through tablib."""
-    fields, resources, widgets = peer_modules()
+    from import_export import fields, resources, widgets
     from lantian.core.models import Division
 
     class DivisionResource(resources.ModelResource):
@@ -185,21 +185,6 @@ def peer_export(queryset) -> bytes:
             export_order = fields
 
     return DivisionResource().export(queryset.select_related("parent")).export("xlsx")
-
-
-def peer_modules():
-    """django-import-export's package is named like this file: import it with bench/ off the path."""
-    import importlib
-
-    here = Path(__file__).resolve().parent
-    saved = sys.path[:]
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
-    try:
-        return [
-            importlib.import_module(f"import_export.{name}") for name in ("fields", "resources", "widgets")
-        ]
-    finally:
-        sys.path[:] = saved
 
 
 def peer_version() -> str:
