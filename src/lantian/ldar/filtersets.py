@@ -1,7 +1,6 @@
 """Filters of the archive lists: the same on the list pages, their exports and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantian.core.filtersets import SearchFilterSet, visible
@@ -20,15 +19,7 @@ from lantian.ldar.models import (
 
 
 class ArchiveFilterSet(SearchFilterSet):
-    """Choice filters read "All" when empty, like the dropdowns of related rows."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                choices = list(field.choices)
-                if choices and choices[0][0] == "":
-                    field.choices = [("", _("All")), *choices[1:]]
+    """The LDAR lists' filtersets (empty choices read 全部 through ``SearchFilterSet``, once)."""
 
 
 def enterprises(request):
