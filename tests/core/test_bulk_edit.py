@@ -90,6 +90,23 @@ def test_a_field_disabled_for_one_selected_row_refuses_the_whole_bulk_edit(tree,
     assert tree.ent_a2.kind == Organization.Kind.DEPARTMENT
 
 
+def test_rows_that_would_collide_with_each_other_are_reported_not_left_to_the_database(tree, login):
+    """Two links of one client set to the same new provider: each is valid alone, not both."""
+    from lantian.core.models import OrganizationLink
+    from tests.conftest import make_org
+
+    other_vendor = make_org("另一运维公司", Organization.Kind.VENDOR, tree.city)
+    links = [
+        OrganizationLink.objects.create(provider=tree.vendor, client=tree.ent_a2),
+        OrganizationLink.objects.create(provider=tree.agency, client=tree.ent_a2),
+    ]
+    client = login(tree.admin)
+    response = bulk(client, "organizationlink", [link.pk for link in links], provider=other_vendor.pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not OrganizationLink.objects.filter(provider=other_vendor).exists()
+
+
 def test_the_scope_is_judged_afresh_after_a_write(tree):
     """A write that disables the user's own organisation leaves every row out of scope, whatever the
     scope cached on the request's user says."""

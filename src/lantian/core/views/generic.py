@@ -459,30 +459,29 @@ class BulkEditView(BulkView):
         return self.back()
 
     def apply(self, form) -> int:
-        """Bind each row's edit form to its current values with the ticked fields replaced; save them
-        all if every one is valid, else report every row's errors on ``form`` and change nothing."""
+        """Bind each row's edit form to its current values with the ticked fields replaced and save it
+        if valid; report every row's errors on ``form``; keep the writes only if no row had any.
+
+        Rows are validated one after another against the rows already saved, so that two rows set to
+        values that may not coexist (a code unique within its group) are reported, not left to the
+        database to refuse."""
         chosen = form.chosen()
-        user = self.request.user
         with transaction.atomic():
             rows = list(self.selected().select_for_update())
-            valid = []
             for obj in rows:
                 if is_locked(obj):
                     form.add_error(None, f"{obj}: {locked_reason(obj)}")
                     continue
                 row_form = self.row_form(obj, chosen)
                 if self.report(form, obj, row_form, chosen):
-                    valid.append(row_form)
+                    try:
+                        row_form.save()  # as the edit page saves, so the change log records each row
+                    except Locked as error:
+                        form.add_error(None, f"{obj}: {error.messages[0]}")
             if form.errors:
-                return 0
-            try:
-                for row_form in valid:
-                    row_form.save()  # one by one, as the edit page saves, so the change log records each
-            except Locked as error:
-                form.add_error(None, error)
                 transaction.set_rollback(True)
                 return 0
-            if not still_in_scope(user, self.model, [obj.pk for obj in rows], self.action):
+            if not still_in_scope(self.request.user, self.model, [obj.pk for obj in rows], self.action):
                 raise OutOfScope
         return len(rows)
 
