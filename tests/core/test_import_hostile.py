@@ -12,6 +12,7 @@ import zlib
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -352,3 +353,15 @@ def _file(content: bytes, name: str):
     handle = io.BytesIO(content)
     handle.name = name
     return handle
+
+
+@pytest.mark.django_db
+def test_the_import_command_refuses_a_hostile_file_with_the_same_message(tmp_path, settings):
+    hostile = tmp_path / "last-cell.xlsx"
+    hostile.write_bytes(workbook(sheet_xml({1048576: inline("XFD1048576", "x")})))
+    with pytest.raises(CommandError) as error:
+        call_command("import_rows", "core.Organization", str(hostile))
+    assert str(error.value) == refused(hostile.read_bytes())
+    settings.LANTIAN_IMPORT_MAX_BYTES = 1000  # refused by its size before it is read
+    with pytest.raises(CommandError, match="larger than 0 MB"):
+        call_command("import_rows", "core.Organization", str(hostile))
