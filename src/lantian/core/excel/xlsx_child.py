@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import posixpath
 import re
 import resource
 import sys
@@ -109,7 +110,7 @@ def first_sheet(archive: zipfile.ZipFile) -> str:
     for relation in relations.iter():
         if relation.get("Id") == wanted and relation.get("Target"):
             target = relation.get("Target")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
     raise Refused("no_sheet")
 
 
