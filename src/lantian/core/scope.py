@@ -10,6 +10,11 @@ user may act on. A model says how its rows reach an organisation with ``scope_pa
 
 A model may set ``scope_follows_links = False`` so that service links (a testing agency's clients)
 do not open it, e.g. user accounts.
+
+A model whose rows are read through one organisation and written by another sets
+``scope_write_path``: writes (add, change, delete, import) follow it instead of ``scope_path``. A
+testing agency's readings in a plant are read through the enterprise (its bureau, the enterprise,
+the agencies it links) and written only by the agency that took them (``ldar.DetectionRecord``).
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ class Scope:
 
     def q(self, model: type[models.Model], action: str) -> Q | None:
         """The filter for ``model`` rows in scope, None for "no limit", an always-false Q for none."""
-        if self.everything or model.scope_path is None:
+        path = scope_path_for(model, action)
+        if self.everything or path is None:
             return None
-        prefix = f"{model.scope_path}__" if model.scope_path else ""
+        prefix = f"{path}__" if path else ""
         paths = self.paths(action, follow_links=getattr(model, "scope_follows_links", True))
         if not paths:
             return Q(pk__in=[])
@@ -49,6 +55,13 @@ class Scope:
         if self.everything:
             return True
         return organization is not None and organization.path.startswith(self.paths(action))
+
+
+def scope_path_for(model, action: str) -> str | None:
+    """The lookup from ``model`` rows to the organisation that scopes ``action`` (see the module's doc)."""
+    if action not in READ_ACTIONS and getattr(model, "scope_write_path", None) is not None:
+        return model.scope_write_path
+    return model.scope_path
 
 
 def scope_for(user) -> Scope:

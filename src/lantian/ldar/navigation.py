@@ -28,3 +28,24 @@ register_menu(
         weight=20,
     ),
 )
+register_menu(
+    "ldar.detection",
+    MenuGroup(
+        _("LDAR detection"),
+        "radar",
+        (
+            MenuItem(_("Detection cycles"), "ldar:detectioncycle_list", "ldar.view_detectioncycle"),
+            MenuItem(_("Work plans"), "ldar:workplan_list", "ldar.view_workplan"),
+            MenuItem(_("Work orders"), "ldar:workorder_list", "ldar.view_workorder"),
+            MenuItem(_("Detection records"), "ldar:detectionrecord_list", "ldar.view_detectionrecord"),
+            MenuItem(_("Re-test records"), "ldar:retestrecord_list", "ldar.view_retestrecord"),
+            MenuItem(_("Background records"), "ldar:backgroundrecord_list", "ldar.view_backgroundrecord"),
+            MenuItem(_("Calibration records"), "ldar:calibrationrecord_list", "ldar.view_calibrationrecord"),
+            MenuItem(
+                _("Inaccessible-point records"), "ldar:inaccessiblepoint_list", "ldar.view_inaccessiblepoint"
+            ),
+            MenuItem(_("Leak rule sets"), "ldar:leakruleset_list", "ldar.view_leakruleset"),
+        ),
+        weight=21,
+    ),
+)

@@ -1,0 +1,143 @@
+"""Excel import of detection records (spec §2 [6.1.4]), as an agency's instrument export arrives: one
+row per reading, the seal point named by its tag (群组编码-扩展号) within the enterprise, the cycle by
+its year and round.
+
+The tag is a one-level ``ParentChain`` under the enterprise column, so the engine finds every point
+of the file in a few queries (the enterprise's points by tag) and reports an unknown tag in its own
+column. A row's key is the point and the start of the reading: importing the same export again
+updates its rows. The cycle, the thresholds of the enterprise's rule set, the groups of the points and
+the work orders are fetched once for the whole file; ``DetectionRecord.clean()`` (which the engine
+runs on every row) derives the rest, decides the leak and applies the filing rule.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lantian.core.excel.spec import ChainLevel, ImportField, ImportSpec, ParentChain
+from lantian.ldar.imports import enterprise_column
+from lantian.ldar.models import ComponentGroup, DetectionCycle, WorkOrder
+from lantian.ldar.models.detection import thresholds_of
+
+# What a reading's row derives (``DetectionRecord.derive``): written again when the row changes.
+DERIVED = frozenset(
+    {
+        "enterprise", "agency", "cycle", "work_order", "tag", "unit", "area", "equipment", "group",
+        "seal_type", "nominal_diameter", "material_name", "material_state", "is_dynamic", "insulated",
+        "accessible", "positioning_equipment", "bearing", "distance", "height", "detected_on",
+        "net_value", "threshold", "is_leak",
+    }
+)  # fmt: skip
+
+TAG = ChainLevel(
+    "ldar.SealPoint",
+    parent="enterprise",
+    field="seal_point",
+    code_field="tag",
+    code=ImportField(
+        "tag",
+        label=gettext_lazy("tag"),
+        example="G0012-3",
+        help_text=gettext_lazy("Group code and extension number, e.g. G0012-3, as on the tag plate."),
+        aliases=("标签号", "群组编码-扩展号", "密封点标签", "标签", "密封点标签号"),
+    ),
+)
+
+
+class DetectionImportSpec(ImportSpec):
+    def prepare(self, importer):
+        cycles = DetectionCycle.objects.select_related("enterprise")
+        if importer.user is not None:  # the cycles the user's agency works in (writes follow the agency)
+            cycles = cycles.restrict(importer.user, "view").within_scope(importer.user, "add")
+        importer.cycles = {(c.enterprise_id, c.year, c.round): c for c in cycles}
+        enterprises = {c.enterprise_id for c in importer.cycles.values()}
+        importer.thresholds = thresholds_of(enterprises)
+        cycle_ids = [c.pk for c in importer.cycles.values()]
+        importer.orders = {
+            (cycle, area): pk
+            for pk, cycle, area in WorkOrder.objects.filter(cycle_id__in=cycle_ids).values_list(
+                "pk", "cycle_id", "plan__area_id"
+            )
+        }
+        importer.groups = {}
+        importer.loaded_groups = set()  # enterprises whose groups are in importer.groups
+        importer.permits = {}
+
+    def fill(self, row, importer):
+        obj, enterprise = row.obj, row.values.get("enterprise")
+        year, round_ = row.values.get("year"), row.values.get("round")
+        if enterprise is None or year is None or round_ is None:
+            for name in ("year", "round"):
+                if row.values.get(name) is None and name not in row.errors:
+                    row.add_error(name, _("This value is required."))
+            row.chain_failed = True  # where the row belongs is unknown: no scope check
+            return
+        cycle = importer.cycles.get((enterprise.pk, year, round_))
+        if cycle is None:
+            row.add_error(
+                "round",
+                _(
+                    "No detection cycle %(year)s round %(round)s of %(enterprise)s among the cycles "
+                    "of your agency."
+                )
+                % {"year": year, "round": round_, "enterprise": enterprise},
+            )
+            row.chain_failed = True
+            return
+        if enterprise.pk not in importer.loaded_groups:
+            importer.groups.update(
+                (group.pk, group)
+                for group in ComponentGroup.objects.filter(enterprise_id=enterprise.pk).only(
+                    "pk", "material_name", "material_state", "positioning_equipment", "bearing"
+                )
+            )
+            importer.loaded_groups.add(enterprise.pk)
+        obj.cycle = cycle
+        obj._groups, obj._thresholds = importer.groups, importer.thresholds
+        obj._orders, obj._permits = importer.orders, importer.permits
+
+    def clean_row(self, row, importer):
+        if row.action == "change":
+            row.changed |= DERIVED
+
+
+DETECTION_RECORDS = DetectionImportSpec(
+    fields=(
+        enterprise_column(),
+        ImportField(
+            "year",
+            label=gettext_lazy("year"),
+            extra=True,
+            kind="integer",
+            example=2026,
+            aliases=("年度", "检测年度"),
+        ),
+        ImportField(
+            "round",
+            label=gettext_lazy("round"),
+            extra=True,
+            kind="integer",
+            example=1,
+            aliases=("轮次", "检测轮次"),
+            help_text=gettext_lazy("The round of the detection cycle in the year."),
+        ),
+        ImportField("component_model", example="Z41H-16C", aliases=("型号", "组件型号")),
+        ImportField("position", example="阀杆", aliases=("部位", "检测部位", "位置描述")),
+        ImportField("background", example=1.2, aliases=("本底值", "环境本底值", "背景值")),
+        ImportField("reading", example=36.5, aliases=("检测值", "读数", "检测浓度", "净检测值前读数")),
+        ImportField("visible_leak", example=False, aliases=("目视泄漏", "是否目视泄漏")),
+        ImportField("wind_direction", example="东北", aliases=("风向",)),
+        ImportField(
+            "instrument",
+            lookup=("serial_number",),
+            example="TVA-20-1187",
+            aliases=("仪器编号", "仪器序列号", "检测仪器"),
+            help_text=gettext_lazy("The serial number of one of your agency's detection instruments."),
+        ),
+        ImportField("operator", example="张伟", aliases=("检测人员", "检测人", "操作人员")),
+        ImportField("started_at", example="2026-04-08 09:15:20", aliases=("开始时间", "检测开始时间")),
+        ImportField("ended_at", example="2026-04-08 09:15:48", aliases=("结束时间", "检测结束时间")),
+        ImportField("remark", example="", aliases=("备注",)),
+    ),
+    keys=(("seal_point", "started_at"),),
+    chain=ParentChain(root="enterprise", levels=(TAG,)),
+)
