@@ -104,11 +104,14 @@ def changes(entry) -> list[tuple[str, str | None, str | None]]:
             rows.append((label, None, _("(changed)")))
         else:
             if named and isinstance(raw_change, list) and any(isinstance(v, list) for v in raw_change):
-                change = [
-                    "、".join(map(str, named(name, value))) if isinstance(value, list) else value
+                old, new = (
+                    "、".join(map(str, named(name, value)))
+                    if isinstance(value, list)
+                    else _readable(field, value)
                     for value in raw_change
-                ]
-            old, new = (_readable(field, value) for value in change)
+                )
+            else:
+                old, new = (_readable(field, value) for value in change)
             rows.append((label, None if entry.action == 0 else old, new))
     return rows
 
