@@ -372,15 +372,18 @@ class WorkPlan(CycleWork):
             if loaded(self, "cycle"):
                 cycle, area = self.cycle, self.area
                 self.number = f"{cycle.year}-{cycle.round}/{area.unit.code}/{area.code}"
+                if self.points_planned is None and area.enterprise_id == cycle.enterprise_id:
+                    self.points_planned = self.points().count()
 
     def clean(self):
         super().clean()
         errors = {}
-        if loaded(self, "cycle") and loaded(self, "area"):
-            if self.area.enterprise_id != self.cycle.enterprise_id:
-                errors["area"] = _("The area is not in the cycle's enterprise.")
-            elif self.points_planned is None:
-                self.points_planned = self.cycle.points().filter(area_id=self.area_id).count()
+        if (
+            loaded(self, "cycle")
+            and loaded(self, "area")
+            and self.area.enterprise_id != self.cycle.enterprise_id
+        ):
+            errors["area"] = _("The area is not in the cycle's enterprise.")
         if self.start_date and self.collection_end_date and self.collection_end_date < self.start_date:
             errors["collection_end_date"] = _("Data collection cannot end before the work starts.")
         if errors:
