@@ -8,7 +8,8 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from lantian.core.models import ApiToken
@@ -102,7 +103,9 @@ def test_measurements_page_back_by_data_time_and_filter_by_code_and_type(tree, l
 def test_recent_rejections_on_the_device_page(tree, login, device):
     reject(device, qn_rtn=3, reason="wrong access password (PW)")
     html = page(login(tree.ent_a1_admin), device.get_absolute_url())
-    assert "3 PW错误" in html and "wrong access password (PW)" in html
+    with translation.override("zh-hans"):
+        reason = gettext("wrong access password (PW)")  # the recorded English, in the page's language
+    assert "3 PW错误" in html and reason in html
 
 
 # --- the registry ---

@@ -485,7 +485,7 @@ class Gateway:
         """Close ``conn`` if it was quiet too long or its frame is incomplete too long ("idle" or
         "frame"); release a frame that lacks only its CR LF once the device went quiet."""
         if conn.transport is None or conn.ending or self._reading_paused:
-            conn.quiet_since = now  # a paused gateway reads nothing: the device is not to blame
+            conn.quiet_since, conn.held_from = now, None  # a paused gateway reads nothing: no one's fault
             return None
         framer = conn.framer
         if conn.reading:
