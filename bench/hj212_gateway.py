@@ -136,6 +136,8 @@ def main() -> None:
                 "--reuse-port",
                 "--spool",
                 str(spool),
+                "--max-connections-per-peer",  # every simulated device connects from 127.0.0.1
+                "0",
             ],
             cwd=ROOT,
             env=env,
