@@ -400,4 +400,6 @@ def build_demo() -> list[str]:
                     "calibration_due": today + datetime.timedelta(days=days),
                 },
             )
-    return summary
+    from lantian.ldar.demo_detection import build_detection_demo
+
+    return summary + build_detection_demo()

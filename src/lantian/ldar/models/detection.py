@@ -319,8 +319,9 @@ class CycleWork(AgencyWork):
 
     def derive(self) -> None:
         if loaded(self, "cycle"):
-            self.enterprise_id = self.cycle.enterprise_id
-            self.agency_id = self.cycle.agency_id
+            # as objects: the scope check follows them, and an import's rows share one cycle object,
+            # which fetches its enterprise and agency once
+            self.enterprise, self.agency = self.cycle.enterprise, self.cycle.agency
 
 
 class WorkPlan(CycleWork):
