@@ -135,16 +135,18 @@ class WorkOrderWalkView(LoginRequiredMixin, TemplateView):
         )
 
     def initial(self) -> dict:
-        now = timezone.localtime().replace(second=0, microsecond=0)
+        """The instrument, wind and operator of the work order's last reading, and its background if it
+        was taken today (a background serves the day it was measured)."""
+        now = timezone.localtime().replace(microsecond=0)
         last = (
-            DetectionRecord.objects.filter(work_order=self.order, detected_on=now.date())
+            DetectionRecord.objects.filter(work_order=self.order)
             .order_by("-started_at")
-            .values("background", "instrument_id", "wind_direction", "operator")
+            .values("background", "instrument_id", "wind_direction", "operator", "detected_on")
             .first()
         ) or {}
         user = self.request.user
         return {
-            "background": last.get("background"),
+            "background": last.get("background") if last.get("detected_on") == now.date() else None,
             "instrument": last.get("instrument_id"),
             "wind_direction": last.get("wind_direction", ""),
             "operator": last.get("operator") or getattr(user, "name", "") or user.get_username(),
