@@ -139,7 +139,7 @@ class AgencyWork(models.Model):
 
     def uses_foreign_instrument(self) -> bool:
         """Whether the row names an instrument that is not the agency's own."""
-        if not any(f.name == "instrument" for f in self._meta.concrete_fields) or self.agency_id is None:
+        if not hasattr(type(self), "instrument") or self.agency_id is None:
             return False
         return loaded(self, "instrument") and self.instrument.organization_id != self.agency_id
 
@@ -321,7 +321,13 @@ class CycleWork(AgencyWork):
         if loaded(self, "cycle"):
             # as objects: the scope check follows them, and an import's rows share one cycle object,
             # which fetches its enterprise and agency once
-            self.enterprise, self.agency = self.cycle.enterprise, self.cycle.agency
+            cycle = self.cycle
+            if self.enterprise_id != cycle.enterprise_id or not self._meta.get_field("enterprise").is_cached(
+                self
+            ):
+                self.enterprise = cycle.enterprise
+            if self.agency_id != cycle.agency_id or not self._meta.get_field("agency").is_cached(self):
+                self.agency = cycle.agency
 
 
 class WorkPlan(CycleWork):
@@ -614,8 +620,8 @@ class DetectionRecord(PointWork):
                         .values_list("pk", flat=True)
                         .first()
                     )
-        if self.started_at is not None:
-            self.detected_on = timezone.localdate(self.started_at)
+        if self.started_at is not None:  # the plant's day (TIME_ZONE), whatever zone the input named
+            self.detected_on = self.started_at.astimezone(timezone.get_default_timezone()).date()
         self.decide()
 
     def decide(self) -> None:
