@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('round', models.PositiveSmallIntegerField(help_text='轮次 of the year.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='round')),
+                ('round', models.PositiveSmallIntegerField(help_text='The round of detection within the year (轮次).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='round')),
                 ('accounting_start', models.DateField(verbose_name='accounting start')),
                 ('accounting_end', models.DateField(verbose_name='accounting end')),
                 ('covers_dynamic', models.BooleanField(default=True, verbose_name='covers dynamic points')),

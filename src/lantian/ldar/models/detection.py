@@ -255,7 +255,7 @@ class DetectionCycle(AgencyWork):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     round = models.PositiveSmallIntegerField(
-        _("round"), validators=[MinValueValidator(1), MaxValueValidator(12)], help_text=_("轮次 of the year.")
+        _("round"), validators=[MinValueValidator(1), MaxValueValidator(12)], help_text=_("The round of detection within the year (轮次).")
     )
     accounting_start = models.DateField(_("accounting start"))
     accounting_end = models.DateField(_("accounting end"))
