@@ -346,7 +346,7 @@ def test_a_plan_is_given_out_once(tree, login):
             "plan": d.plan.pk,
             "inspectors": [tree.agency_admin.pk],
             "issued_on": "2026-04-01",
-            "status": "open",
+            "state": "open",
         },
     )
     assert response.status_code == 200 and response.context["form"].errors["plan"]
@@ -366,12 +366,12 @@ def test_inspectors_are_users_of_the_agency(tree, login):
     client = login(tree.agency_admin)
     response = client.post(
         reverse("ldar:workorder_add"),
-        {"plan": plan.pk, "inspectors": [tree.ent_a1_admin.pk], "issued_on": "2026-04-01", "status": "open"},
+        {"plan": plan.pk, "inspectors": [tree.ent_a1_admin.pk], "issued_on": "2026-04-01", "state": "open"},
     )
     assert response.status_code == 200 and response.context["form"].errors["inspectors"]
     response = client.post(
         reverse("ldar:workorder_add"),
-        {"plan": plan.pk, "inspectors": [tree.agency_admin.pk], "issued_on": "2026-04-01", "status": "open"},
+        {"plan": plan.pk, "inspectors": [tree.agency_admin.pk], "issued_on": "2026-04-01", "state": "open"},
     )
     assert response.status_code == 302
     order = WorkOrder.objects.get(plan=plan)

@@ -123,7 +123,7 @@ class WorkOrderFilterSet(ArchiveFilterSet):
 
     class Meta:
         model = WorkOrder
-        fields = ["q", "enterprise", "agency", "cycle", "year", "round", "plan", "status", "issued_from"]
+        fields = ["q", "enterprise", "agency", "cycle", "year", "round", "plan", "state", "issued_from"]
 
     def search(self, queryset, name, value):
         return super().search(queryset, name, value).distinct()

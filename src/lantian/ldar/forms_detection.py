@@ -112,7 +112,7 @@ class WorkPlanForm(ScopedFormMixin, forms.ModelForm):
 class WorkOrderForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = WorkOrder
-        fields = ["plan", "inspectors", "issued_on", "status", "remark"]
+        fields = ["plan", "inspectors", "issued_on", "state", "remark"]
         widgets = {"inspectors": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

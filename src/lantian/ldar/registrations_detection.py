@@ -67,7 +67,7 @@ register(
     table=tables.WorkOrderTable,
     filterset=filtersets.WorkOrderFilterSet,
     form=forms.WorkOrderForm,
-    detail_fields=("plan", "cycle", "enterprise", "agency", "inspectors", "issued_on", "status", "remark"),
+    detail_fields=("plan", "cycle", "enterprise", "agency", "inspectors", "issued_on", "state", "remark"),
     detail_template="ldar/detection/workorder_detail.html",
     views={"detail": views.WorkOrderDetailView},
 )

@@ -56,7 +56,7 @@ class WorkOrderTable(Table):
         Column("agency__name", _("testing agency")),
         Column("inspectors", sortable=False),
         Column("issued_on"),
-        Column("status"),
+        Column("state"),
     )
     default_order = ("-issued_on", "-pk")
 

@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('number', models.CharField(editable=False, max_length=100, verbose_name='number')),
                 ('issued_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='issued on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10, verbose_name='status')),
+                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10, verbose_name='status')),
                 ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
                 ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
                 ('cycle', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioncycle', verbose_name='detection cycle')),

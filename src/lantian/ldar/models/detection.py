@@ -255,7 +255,9 @@ class DetectionCycle(AgencyWork):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     round = models.PositiveSmallIntegerField(
-        _("round"), validators=[MinValueValidator(1), MaxValueValidator(12)], help_text=_("The round of detection within the year (轮次).")
+        _("round"),
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The round of detection within the year (轮次)."),
     )
     accounting_start = models.DateField(_("accounting start"))
     accounting_end = models.DateField(_("accounting end"))
@@ -404,7 +406,7 @@ class WorkOrder(CycleWork):
     """A work order (检测工单) [6.1.3]: one plan given to named inspectors of the agency. A plan has at
     most one work order (a one-to-one relation: a plan is never given out twice)."""
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
@@ -428,7 +430,7 @@ class WorkOrder(CycleWork):
         help_text=_("Users of the testing agency who detect the plan's points."),
     )
     issued_on = models.DateField(_("issued on"), default=timezone.localdate)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.OPEN)
     remark = models.CharField(_("remark"), max_length=200, blank=True)
 
     class Meta:
