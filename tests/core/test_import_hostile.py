@@ -153,6 +153,14 @@ def refused(content: bytes, name: str = "rows.xlsx") -> str:
     return str(error.value)
 
 
+def refused_in_chinese(content: bytes, name: str) -> str:
+    """The refusal as the import page words it (its users read Chinese)."""
+    with translation.override("zh-hans"):
+        message = refused(content, name)
+    assert any("\u4e00" <= char <= "\u9fff" for char in message), message
+    return message
+
+
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
@@ -311,7 +319,7 @@ def test_every_import_page_answers_a_hostile_file_with_its_message(tree, login, 
     for name, content in files.items():
         response = client.post(registration.url("import"), {"file": _file(content, name)})
         assert response.status_code == 200, name
-        assert response.context["form"].errors["file"] == [refused(content, name)], name
+        assert response.context["form"].errors["file"] == [refused_in_chinese(content, name)], name
     assert registration.model.objects.count() == count
 
 
@@ -320,9 +328,11 @@ def test_a_small_bomb_gets_a_short_answer_and_stores_nothing(tree, login):
     """The pentest's 100 KB bomb answered with a 104 MB error page and stored its string twice."""
     client = login(tree.city_admin)
     logged, jobs = LogEntry.objects.count(), Job.objects.count()
-    response = upload(client, shared_string_bomb(100), name="bomb.xlsx")
+    bomb = shared_string_bomb(100)
+    response = upload(client, bomb, name="bomb.xlsx")
     assert response.status_code == 200 and len(response.content) < 100_000
-    assert "zip bomb" in response.context["form"].errors["file"][0]
+    assert response.context["form"].errors["file"] == [refused_in_chinese(bomb, "bomb.xlsx")]
+    assert "xl/sharedStrings.xml" in response.context["form"].errors["file"][0]
     assert (LogEntry.objects.count(), Job.objects.count()) == (logged, jobs)
 
 
