@@ -287,7 +287,7 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], on_row=None
         header_cells.append(cell)
     sheet.append(header_cells)
     for count, row in enumerate(rows, start=1):
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([value_cell(sheet, value) for value in row])
         if on_row is not None and count % CHUNK == 0:
             on_row(count)
     buffer = io.BytesIO()
@@ -295,8 +295,9 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], on_row=None
     return buffer.getvalue()
 
 
-def _cell(sheet, value):
-    """A plain value where openpyxl types it right by itself (the common case, and the fast one)."""
+def value_cell(sheet, value):
+    """``value`` for a write-only sheet: a plain value where openpyxl types it right by itself (the
+    common case, and the fast one), else a cell with the type or format it needs."""
     value = excel_value(value)
     if type(value) is str:
         if not needs_text_type(value):

@@ -1,5 +1,5 @@
 """The error report of an import: every error as (row, column, value, message), and a copy of the
-uploaded workbook with the bad cells filled red and commented, plus a sheet listing every error."""
+uploaded sheet's values with the bad cells filled red and commented, plus a sheet listing every error."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from lantian.core.excel.cells import clean_text, write_cell
-from lantian.core.excel.export import HEADER_FILL, HEADER_FONT
+from lantian.core.excel.cells import clean_text, excel_value
+from lantian.core.excel.export import HEADER_FILL, HEADER_FONT, value_cell
 
 if TYPE_CHECKING:
     from lantian.core.excel.reading import Sheet
@@ -44,58 +45,59 @@ def as_table(errors: list[RowError]) -> list[list]:
 
 
 def marked_workbook(sheet: Sheet, errors: list[RowError], hidden: Iterable[int] = ()) -> bytes:
-    """A copy of the upload (an xlsx copy of a CSV upload) with the bad cells marked, and an errors
-    sheet. The columns at the ``hidden`` positions (passwords) are emptied: the copy is kept."""
-    workbook = _copy_of(sheet)
-    data = workbook.worksheets[0]
-    for index in hidden:
-        for number, _cells in sheet.rows:
-            data.cell(row=number, column=index + 1).value = None
-    by_cell = defaultdict(list)
+    """A copy of the upload's values (an xlsx copy of a CSV upload) with the bad cells marked, and an
+    errors sheet. The copy is built from the values the reader returned, never by parsing the upload
+    again (that is bounded and isolated in the reader only), in write-only mode, so its memory does not
+    grow with the cells; formulas give way to the values they had. The columns at the ``hidden``
+    positions (passwords) are emptied."""
+    marks = defaultdict(list)
     for error in errors:
         if error.row:
-            by_cell[(error.row, (error.index or 0) + 1)].append(error.message)
-    for (row, column), messages in by_cell.items():
-        cell = data.cell(row=row, column=column)
-        cell.fill, cell.font = ERROR_FILL, ERROR_FONT
-        text = clean_text("\n".join(messages))  # messages quote the cells' values
-        cell.comment = Comment(text, "Lantian", width=320, height=40 + 20 * len(messages))
-    listing = workbook.create_sheet(_("Errors"), 0 if not errors else 1)
-    headers = [_("Row"), _("Column"), _("Value"), _("Error")]
-    for number, row in enumerate([headers, *as_table(errors)], start=1):
-        for index, value in enumerate(row, start=1):
-            write_cell(listing, number, index, value)
-    for cell in listing[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for index, width in enumerate((8, 20, 30, 60), start=1):
-        listing.column_dimensions[get_column_letter(index)].width = width
-    listing.freeze_panes = "A2"
+            marks[(error.row, error.index or 0)].append(error.message)
+    workbook = Workbook(write_only=True)
+    if not errors:
+        _write_listing(workbook, errors)
+    data = workbook.create_sheet(_("Data"))
+    hidden, written = set(hidden), 0
+    for number, cells in [(sheet.header_row, sheet.headers), *sheet.rows]:
+        emptied = hidden if number != sheet.header_row else set()
+        while written < number - 1:  # rows the reader left out as blank keep their place
+            data.append([])
+            written += 1
+        width = max([len(cells), *(index + 1 for row, index in marks if row == number)])
+        data.append([_copied_cell(data, number, index, cells, emptied, marks) for index in range(width)])
+        written += 1
+    if errors:
+        _write_listing(workbook, errors)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _copy_of(sheet: Sheet) -> Workbook:
-    """The upload as a workbook of values: formulas give way to the values they had (calamine read
-    those too), text is written through the cell helper, so the report runs nothing."""
-    if sheet.kind == "xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(sheet.content), data_only=True)
-        except Exception:  # calamine read it where openpyxl cannot: rebuild the copy from its values
-            pass
-        else:
-            for worksheet in workbook.worksheets:
-                for row in worksheet.iter_rows():
-                    for cell in row:
-                        if isinstance(cell.value, str):
-                            write_cell(worksheet, cell.row, cell.column, cell.value)
-            return workbook
-    workbook = Workbook()
-    data = workbook.active
-    data.title = _("Data")
-    for index, header in enumerate(sheet.headers, start=1):
-        write_cell(data, sheet.header_row, index, header)
-    for number, cells in sheet.rows:
-        for index, value in enumerate(cells, start=1):
-            write_cell(data, number, index, value)
-    return workbook
+def _copied_cell(data, number: int, index: int, cells: list, emptied: set[int], marks: dict):
+    value = None if index in emptied or index >= len(cells) else cells[index]
+    messages = marks.get((number, index))
+    if not messages:
+        return value_cell(data, value)
+    cell = WriteOnlyCell(data, value=excel_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    cell.fill, cell.font = ERROR_FILL, ERROR_FONT
+    text = clean_text("\n".join(messages))  # messages quote the cells' values
+    cell.comment = Comment(text, "Lantian", width=320, height=40 + 20 * len(messages))
+    return cell
+
+
+def _write_listing(workbook: Workbook, errors: list[RowError]) -> None:
+    listing = workbook.create_sheet(_("Errors"))
+    for index, width in enumerate((8, 20, 30, 60), start=1):
+        listing.column_dimensions[get_column_letter(index)].width = width
+    listing.freeze_panes = "A2"
+    headers = []
+    for header in (_("Row"), _("Column"), _("Value"), _("Error")):
+        cell = WriteOnlyCell(listing, value=header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        headers.append(cell)
+    listing.append(headers)
+    for row in as_table(errors):
+        listing.append([value_cell(listing, value) for value in row])
