@@ -111,9 +111,9 @@ class WorkOrderWalkView(LoginRequiredMixin, TemplateView):
         )
         cycle = self.order.cycle
         self.done = dict(
-            DetectionRecord.objects.filter(cycle=cycle, area_id=self.order.plan.area_id).values_list(
-                "seal_point_id", "is_leak"
-            )
+            DetectionRecord.objects.filter(
+                cycle=cycle, seal_point__in=[p.pk for p in self.points]
+            ).values_list("seal_point_id", "is_leak")
         )
         self.unreachable = set(
             InaccessiblePoint.objects.filter(
