@@ -66,10 +66,14 @@ class Cluster:
             self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.directory / "log", "-w", "start"
         )
 
-    def crash_restart(self):
-        """Stop as if the machine lost power (immediate mode: no checkpoint), then start again."""
+    def crash_restart(self, noticed=lambda: True, patience: float = 30.0):
+        """Stop as if the machine lost power (immediate mode: no checkpoint), stay down until ``noticed()``
+        (a loaded machine may take a while to try a write), then start again."""
         self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         time.sleep(1.0)
+        deadline = time.monotonic() + patience
+        while not noticed() and time.monotonic() < deadline:
+            time.sleep(0.2)
         self.start()
 
     def stop(self):
@@ -204,7 +208,8 @@ def test_kill_and_database_restart_lose_no_acknowledged_packet(cluster, tmp_path
         gateway.wait(timeout=30)
         gateway = start_gateway(env, port, spool, log)  # takes the same spool slot back
         time.sleep(2)
-        cluster.crash_restart()  # the gateway spools meanwhile
+        gateway_log = tmp_path / "gateway.log"
+        cluster.crash_restart(noticed=lambda: "database unavailable" in gateway_log.read_text())  # it spools
         player.join(timeout=180)
         assert not player.is_alive(), "the simulator did not finish"
     finally:
