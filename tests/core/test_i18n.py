@@ -14,17 +14,25 @@ from lantian.core.registry import registrations
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "lantian" / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
-def po_entries(path: Path) -> dict[str, str]:
-    """msgid → msgstr (first plural form) of a .po file, skipping the header."""
+def po_entries(path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) → msgstr (first plural form) of a .po file, skipping the header."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
+        context = re.search(r'^msgctxt "(.*)"$', block, re.M)
         msgid = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block + "\n", re.M)
         if msgid and msgstr:
             key = "".join(re.findall(r'"(.*)"', msgid.group(1))).replace('\\"', '"')
             if key:
-                entries[key] = "".join(re.findall(r'"(.*)"', msgstr.group(1))).replace('\\"', '"')
+                value = "".join(re.findall(r'"(.*)"', msgstr.group(1))).replace('\\"', '"')
+                entries[(context.group(1) if context else None, key)] = value
     return entries
+
+
+def compiled(catalog: gettext.GNUTranslations, context: str | None, msgid: str) -> set[str]:
+    if context is not None:
+        return {catalog.pgettext(context, msgid), catalog.npgettext(context, msgid, msgid, 1)}
+    return {catalog.gettext(msgid), catalog.ngettext(msgid, msgid, 1)}
 
 
 def test_every_message_has_a_chinese_translation():
@@ -38,7 +46,7 @@ def test_compiled_catalog_matches_the_po_file():
     entries = po_entries(LOCALE / "django.po")
     with (LOCALE / "django.mo").open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)
-    stale = [k for k, v in entries.items() if v not in (catalog.gettext(k), catalog.ngettext(k, k, 1))]
+    stale = [key for key, value in entries.items() if value not in compiled(catalog, *key)]
     assert stale == [], "run `make messages` to recompile django.mo"
 
 

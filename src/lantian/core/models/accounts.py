@@ -141,6 +141,8 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
 
     def __str__(self):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TablePreference(models.Model):
@@ -11,6 +12,8 @@ class TablePreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "table"], name="table_preference_unique")]
+        verbose_name = _("table preference")
+        verbose_name_plural = _("table preferences")
 
     def __str__(self):
         return f"{self.user} · {self.table}"
