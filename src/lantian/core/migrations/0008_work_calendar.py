@@ -4,26 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_hash_authtoken_keys'),
+        ("core", "0007_hash_authtoken_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkCalendarDay',
+            name="WorkCalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, editable=False, verbose_name='year')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('kind', models.CharField(choices=[('holiday', 'Holiday'), ('workday', 'Working weekend')], max_length=10, verbose_name='kind')),
-                ('name', models.CharField(help_text='The holiday the day belongs to, e.g. 春节 or 国庆节.', max_length=50, verbose_name='name')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(db_index=True, editable=False, verbose_name="year"),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "Holiday"), ("workday", "Working weekend")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The holiday the day belongs to, e.g. 春节 or 国庆节.",
+                        max_length=50,
+                        verbose_name="name",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'work calendar day',
-                'verbose_name_plural': 'work calendar',
-                'ordering': ['date'],
+                "verbose_name": "work calendar day",
+                "verbose_name_plural": "work calendar",
+                "ordering": ["date"],
             },
         ),
     ]

@@ -8,314 +8,1000 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_work_calendar'),
-        ('ldar', '0003_point_count_is_the_photos'),
+        ("core", "0008_work_calendar"),
+        ("ldar", "0003_point_count_is_the_photos"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DetectionCycle',
+            name="DetectionCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('round', models.PositiveSmallIntegerField(help_text='The round of detection within the year (轮次).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='round')),
-                ('accounting_start', models.DateField(verbose_name='accounting start')),
-                ('accounting_end', models.DateField(verbose_name='accounting end')),
-                ('covers_dynamic', models.BooleanField(default=True, verbose_name='covers dynamic points')),
-                ('covers_static', models.BooleanField(default=True, verbose_name='covers static points')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(help_text='The testing agency that does the detection.', limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('enterprise', models.ForeignKey(limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "round",
+                    models.PositiveSmallIntegerField(
+                        help_text="The round of detection within the year (轮次).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="round",
+                    ),
+                ),
+                ("accounting_start", models.DateField(verbose_name="accounting start")),
+                ("accounting_end", models.DateField(verbose_name="accounting end")),
+                ("covers_dynamic", models.BooleanField(default=True, verbose_name="covers dynamic points")),
+                ("covers_static", models.BooleanField(default=True, verbose_name="covers static points")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        help_text="The testing agency that does the detection.",
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'detection cycle',
-                'verbose_name_plural': 'detection cycles',
-                'ordering': ['enterprise_id', '-year', '-round'],
+                "verbose_name": "detection cycle",
+                "verbose_name_plural": "detection cycles",
+                "ordering": ["enterprise_id", "-year", "-round"],
             },
         ),
         migrations.CreateModel(
-            name='CalibrationRecord',
+            name="CalibrationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('calibrated_at', models.DateTimeField(verbose_name='calibrated at')),
-                ('zero_gas_reading', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='zero gas reading (μmol/mol)')),
-                ('span_gas', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='span gas concentration (μmol/mol)')),
-                ('span_reading', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='span gas reading (μmol/mol)')),
-                ('indication_error', models.FloatField(editable=False, verbose_name='indication error (%)')),
-                ('drift', models.FloatField(validators=[django.core.validators.MinValueValidator(-100), django.core.validators.MaxValueValidator(100)], verbose_name='drift check (%)')),
-                ('response_time', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(600)], verbose_name='response time (s)')),
-                ('passed', models.BooleanField(default=False, verbose_name='passed')),
-                ('cylinder_number', models.CharField(blank=True, max_length=50, verbose_name='span gas cylinder')),
-                ('cylinder_expiry', models.DateField(verbose_name='cylinder expiry')),
-                ('operator', models.CharField(max_length=50, verbose_name='operator')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioninstrument', verbose_name='instrument')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calibrations', to='ldar.detectioncycle', verbose_name='detection cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("calibrated_at", models.DateTimeField(verbose_name="calibrated at")),
+                (
+                    "zero_gas_reading",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="zero gas reading (μmol/mol)",
+                    ),
+                ),
+                (
+                    "span_gas",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="span gas concentration (μmol/mol)",
+                    ),
+                ),
+                (
+                    "span_reading",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="span gas reading (μmol/mol)",
+                    ),
+                ),
+                ("indication_error", models.FloatField(editable=False, verbose_name="indication error (%)")),
+                (
+                    "drift",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-100),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="drift check (%)",
+                    ),
+                ),
+                (
+                    "response_time",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="response time (s)",
+                    ),
+                ),
+                ("passed", models.BooleanField(default=False, verbose_name="passed")),
+                (
+                    "cylinder_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="span gas cylinder"),
+                ),
+                ("cylinder_expiry", models.DateField(verbose_name="cylinder expiry")),
+                ("operator", models.CharField(max_length=50, verbose_name="operator")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioninstrument",
+                        verbose_name="instrument",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calibrations",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calibration record',
-                'verbose_name_plural': 'calibration records',
-                'ordering': ['-calibrated_at', '-pk'],
+                "verbose_name": "calibration record",
+                "verbose_name_plural": "calibration records",
+                "ordering": ["-calibrated_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='BackgroundRecord',
+            name="BackgroundRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('measured_at', models.DateTimeField(verbose_name='measured at')),
-                ('readings', models.CharField(help_text='The readings taken, e.g. 1.2, 1.5, 1.3.', max_length=300, verbose_name='readings (μmol/mol)')),
-                ('value', models.FloatField(editable=False, verbose_name='background (μmol/mol)')),
-                ('wind_direction', models.CharField(blank=True, max_length=10, verbose_name='wind direction')),
-                ('operator', models.CharField(max_length=50, verbose_name='operator')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('area', models.ForeignKey(blank=True, help_text='Empty: the whole plant.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.area', verbose_name='area')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioninstrument', verbose_name='instrument')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='backgrounds', to='ldar.detectioncycle', verbose_name='detection cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("measured_at", models.DateTimeField(verbose_name="measured at")),
+                (
+                    "readings",
+                    models.CharField(
+                        help_text="The readings taken, e.g. 1.2, 1.5, 1.3.",
+                        max_length=300,
+                        verbose_name="readings (μmol/mol)",
+                    ),
+                ),
+                ("value", models.FloatField(editable=False, verbose_name="background (μmol/mol)")),
+                (
+                    "wind_direction",
+                    models.CharField(blank=True, max_length=10, verbose_name="wind direction"),
+                ),
+                ("operator", models.CharField(max_length=50, verbose_name="operator")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the whole plant.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.area",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioninstrument",
+                        verbose_name="instrument",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="backgrounds",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'background record',
-                'verbose_name_plural': 'background records',
-                'ordering': ['-measured_at', '-pk'],
+                "verbose_name": "background record",
+                "verbose_name_plural": "background records",
+                "ordering": ["-measured_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DetectionRecord',
+            name="DetectionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('tag', models.CharField(editable=False, max_length=60, verbose_name='tag')),
-                ('nominal_diameter', models.PositiveIntegerField(editable=False, null=True, verbose_name='nominal diameter (DN)')),
-                ('material_name', models.CharField(editable=False, max_length=50, verbose_name='material name')),
-                ('material_state', models.CharField(choices=[('gas', 'Gas / vapour'), ('light_liquid', 'Light liquid'), ('heavy_liquid', 'Heavy liquid')], editable=False, max_length=12, verbose_name='material state')),
-                ('is_dynamic', models.BooleanField(default=False, editable=False, verbose_name='dynamic')),
-                ('insulated', models.BooleanField(default=False, editable=False, verbose_name='insulated')),
-                ('accessible', models.BooleanField(default=True, editable=False, verbose_name='accessible')),
-                ('positioning_equipment', models.CharField(editable=False, max_length=100, verbose_name='positioning equipment')),
-                ('bearing', models.CharField(editable=False, max_length=30, verbose_name='bearing')),
-                ('distance', models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='distance (m)')),
-                ('height', models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True, verbose_name='height (m)')),
-                ('component_model', models.CharField(blank=True, help_text="E.g. the valve's model, Z41H-16C.", max_length=50, verbose_name='component model')),
-                ('position', models.CharField(blank=True, help_text='Where on the component, e.g. 阀杆, 法兰面.', max_length=50, verbose_name='position')),
-                ('background', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='background (μmol/mol)')),
-                ('reading', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='reading (μmol/mol)')),
-                ('visible_leak', models.BooleanField(default=False, help_text='Seepage or dripping seen: a leak whatever the reading.', verbose_name='visible leak')),
-                ('wind_direction', models.CharField(blank=True, max_length=10, verbose_name='wind direction')),
-                ('operator', models.CharField(max_length=50, verbose_name='operator')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('ended_at', models.DateTimeField(verbose_name='ended at')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('detected_on', models.DateField(editable=False, verbose_name='detected on')),
-                ('net_value', models.FloatField(editable=False, verbose_name='net value (μmol/mol)')),
-                ('threshold', models.PositiveIntegerField(editable=False, verbose_name='leak threshold (μmol/mol)')),
-                ('is_leak', models.BooleanField(default=False, editable=False, verbose_name='leak')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('area', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.area', verbose_name='area')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(db_index=False, editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('equipment', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.equipment', verbose_name='equipment')),
-                ('group', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.componentgroup', verbose_name='component group')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioninstrument', verbose_name='instrument')),
-                ('seal_point', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='detections', to='ldar.sealpoint', verbose_name='seal point')),
-                ('seal_type', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.sealpointtype', verbose_name='seal-point type')),
-                ('unit', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.processunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("tag", models.CharField(editable=False, max_length=60, verbose_name="tag")),
+                (
+                    "nominal_diameter",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="nominal diameter (DN)"
+                    ),
+                ),
+                (
+                    "material_name",
+                    models.CharField(editable=False, max_length=50, verbose_name="material name"),
+                ),
+                (
+                    "material_state",
+                    models.CharField(
+                        choices=[
+                            ("gas", "Gas / vapour"),
+                            ("light_liquid", "Light liquid"),
+                            ("heavy_liquid", "Heavy liquid"),
+                        ],
+                        editable=False,
+                        max_length=12,
+                        verbose_name="material state",
+                    ),
+                ),
+                ("is_dynamic", models.BooleanField(default=False, editable=False, verbose_name="dynamic")),
+                ("insulated", models.BooleanField(default=False, editable=False, verbose_name="insulated")),
+                ("accessible", models.BooleanField(default=True, editable=False, verbose_name="accessible")),
+                (
+                    "positioning_equipment",
+                    models.CharField(editable=False, max_length=100, verbose_name="positioning equipment"),
+                ),
+                ("bearing", models.CharField(editable=False, max_length=30, verbose_name="bearing")),
+                (
+                    "distance",
+                    models.DecimalField(
+                        decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="distance (m)"
+                    ),
+                ),
+                (
+                    "height",
+                    models.DecimalField(
+                        decimal_places=2, editable=False, max_digits=6, null=True, verbose_name="height (m)"
+                    ),
+                ),
+                (
+                    "component_model",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. the valve's model, Z41H-16C.",
+                        max_length=50,
+                        verbose_name="component model",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where on the component, e.g. 阀杆, 法兰面.",
+                        max_length=50,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "background",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="background (μmol/mol)",
+                    ),
+                ),
+                (
+                    "reading",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="reading (μmol/mol)",
+                    ),
+                ),
+                (
+                    "visible_leak",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Seepage or dripping seen: a leak whatever the reading.",
+                        verbose_name="visible leak",
+                    ),
+                ),
+                (
+                    "wind_direction",
+                    models.CharField(blank=True, max_length=10, verbose_name="wind direction"),
+                ),
+                ("operator", models.CharField(max_length=50, verbose_name="operator")),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("ended_at", models.DateTimeField(verbose_name="ended at")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                ("detected_on", models.DateField(editable=False, verbose_name="detected on")),
+                ("net_value", models.FloatField(editable=False, verbose_name="net value (μmol/mol)")),
+                (
+                    "threshold",
+                    models.PositiveIntegerField(editable=False, verbose_name="leak threshold (μmol/mol)"),
+                ),
+                ("is_leak", models.BooleanField(default=False, editable=False, verbose_name="leak")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.area",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        db_index=False,
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.equipment",
+                        verbose_name="equipment",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.componentgroup",
+                        verbose_name="component group",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioninstrument",
+                        verbose_name="instrument",
+                    ),
+                ),
+                (
+                    "seal_point",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="detections",
+                        to="ldar.sealpoint",
+                        verbose_name="seal point",
+                    ),
+                ),
+                (
+                    "seal_type",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.sealpointtype",
+                        verbose_name="seal-point type",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.processunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'detection record',
-                'verbose_name_plural': 'detection records',
-                'ordering': ['-started_at', '-pk'],
+                "verbose_name": "detection record",
+                "verbose_name_plural": "detection records",
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InaccessiblePoint',
+            name="InaccessiblePoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason inaccessible')),
-                ('operator', models.CharField(max_length=50, verbose_name='operator')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inaccessible', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('seal_point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.sealpoint', verbose_name='seal point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                ("reason", models.CharField(max_length=200, verbose_name="reason inaccessible")),
+                ("operator", models.CharField(max_length=50, verbose_name="operator")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inaccessible",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "seal_point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.sealpoint",
+                        verbose_name="seal point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inaccessible-point record',
-                'verbose_name_plural': 'inaccessible-point records',
-                'ordering': ['-recorded_on', '-pk'],
+                "verbose_name": "inaccessible-point record",
+                "verbose_name_plural": "inaccessible-point records",
+                "ordering": ["-recorded_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LeakRuleSet',
+            name="LeakRuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_set', models.CharField(choices=[('GB37822', 'GB 37822-2019 一般地区'), ('GB37822_KEY', 'GB 37822-2019 重点地区'), ('GB31571', 'GB 31571-2015 石油化学工业'), ('DB44_2367', 'DB44/2367-2022 广东省')], default='GB37822', max_length=20, verbose_name='rule set')),
-                ('volatile_threshold', models.PositiveIntegerField(blank=True, help_text="Empty: the rule set's own value.", null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='threshold: gas, vapour and light liquid (μmol/mol)')),
-                ('other_threshold', models.PositiveIntegerField(blank=True, help_text="Empty: the rule set's own value.", null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='threshold: heavy liquid (μmol/mol)')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('enterprise', models.OneToOneField(limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='leak_rule_set', to='core.organization', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule_set",
+                    models.CharField(
+                        choices=[
+                            ("GB37822", "GB 37822-2019 一般地区"),
+                            ("GB37822_KEY", "GB 37822-2019 重点地区"),
+                            ("GB31571", "GB 31571-2015 石油化学工业"),
+                            ("DB44_2367", "DB44/2367-2022 广东省"),
+                        ],
+                        default="GB37822",
+                        max_length=20,
+                        verbose_name="rule set",
+                    ),
+                ),
+                (
+                    "volatile_threshold",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the rule set's own value.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="threshold: gas, vapour and light liquid (μmol/mol)",
+                    ),
+                ),
+                (
+                    "other_threshold",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the rule set's own value.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="threshold: heavy liquid (μmol/mol)",
+                    ),
+                ),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "enterprise",
+                    models.OneToOneField(
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leak_rule_set",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leak rule set',
-                'verbose_name_plural': 'leak rule sets',
-                'ordering': ['enterprise__path'],
+                "verbose_name": "leak rule set",
+                "verbose_name_plural": "leak rule sets",
+                "ordering": ["enterprise__path"],
             },
         ),
         migrations.CreateModel(
-            name='RetestRecord',
+            name="RetestRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('background', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='background (μmol/mol)')),
-                ('reading', models.FloatField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000)], verbose_name='reading (μmol/mol)')),
-                ('operator', models.CharField(max_length=50, verbose_name='operator')),
-                ('tested_at', models.DateTimeField(verbose_name='tested at')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('net_value', models.FloatField(editable=False, verbose_name='net value (μmol/mol)')),
-                ('threshold', models.PositiveIntegerField(editable=False, verbose_name='leak threshold (μmol/mol)')),
-                ('is_leak', models.BooleanField(default=False, editable=False, verbose_name='leak')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('cycle', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('detection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retests', to='ldar.detectionrecord', verbose_name='detection record')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioninstrument', verbose_name='instrument')),
-                ('seal_point', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.sealpoint', verbose_name='seal point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "background",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="background (μmol/mol)",
+                    ),
+                ),
+                (
+                    "reading",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1000000),
+                        ],
+                        verbose_name="reading (μmol/mol)",
+                    ),
+                ),
+                ("operator", models.CharField(max_length=50, verbose_name="operator")),
+                ("tested_at", models.DateTimeField(verbose_name="tested at")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                ("net_value", models.FloatField(editable=False, verbose_name="net value (μmol/mol)")),
+                (
+                    "threshold",
+                    models.PositiveIntegerField(editable=False, verbose_name="leak threshold (μmol/mol)"),
+                ),
+                ("is_leak", models.BooleanField(default=False, editable=False, verbose_name="leak")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "detection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retests",
+                        to="ldar.detectionrecord",
+                        verbose_name="detection record",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioninstrument",
+                        verbose_name="instrument",
+                    ),
+                ),
+                (
+                    "seal_point",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.sealpoint",
+                        verbose_name="seal point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 're-test record',
-                'verbose_name_plural': 're-test records',
-                'ordering': ['-tested_at', '-pk'],
+                "verbose_name": "re-test record",
+                "verbose_name_plural": "re-test records",
+                "ordering": ["-tested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkOrder',
+            name="WorkOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(editable=False, max_length=100, verbose_name='number')),
-                ('issued_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='issued on')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10, verbose_name='status')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('cycle', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('inspectors', models.ManyToManyField(help_text="Users of the testing agency who detect the plan's points.", related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inspectors')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.CharField(editable=False, max_length=100, verbose_name="number")),
+                (
+                    "issued_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="issued on"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "inspectors",
+                    models.ManyToManyField(
+                        help_text="Users of the testing agency who detect the plan's points.",
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="inspectors",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work order',
-                'verbose_name_plural': 'work orders',
-                'ordering': ['-issued_on', '-pk'],
+                "verbose_name": "work order",
+                "verbose_name_plural": "work orders",
+                "ordering": ["-issued_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='detectionrecord',
-            name='work_order',
-            field=models.ForeignKey(blank=True, editable=False, help_text="The work order of the point's area in the cycle, if there is one.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='ldar.workorder', verbose_name='work order'),
+            model_name="detectionrecord",
+            name="work_order",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The work order of the point's area in the cycle, if there is one.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="ldar.workorder",
+                verbose_name="work order",
+            ),
         ),
         migrations.CreateModel(
-            name='WorkPlan',
+            name="WorkPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(editable=False, help_text='Year-round/unit code/area code.', max_length=100, verbose_name='number')),
-                ('points_planned', models.PositiveIntegerField(blank=True, help_text="Empty: the area's valid seal points of the kinds the cycle covers.", null=True, verbose_name='points to detect')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('collection_end_date', models.DateField(verbose_name='data collection ends')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.area', verbose_name='area')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('unit', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.processunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False,
+                        help_text="Year-round/unit code/area code.",
+                        max_length=100,
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "points_planned",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the area's valid seal points of the kinds the cycle covers.",
+                        null=True,
+                        verbose_name="points to detect",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("collection_end_date", models.DateField(verbose_name="data collection ends")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.area",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.processunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work plan',
-                'verbose_name_plural': 'work plans',
-                'ordering': ['cycle_id', 'area_id'],
+                "verbose_name": "work plan",
+                "verbose_name_plural": "work plans",
+                "ordering": ["cycle_id", "area_id"],
             },
         ),
         migrations.AddField(
-            model_name='workorder',
-            name='plan',
-            field=models.OneToOneField(error_messages={'unique': 'This plan already has a work order: a plan is given out once.'}, on_delete=django.db.models.deletion.PROTECT, related_name='work_order', to='ldar.workplan', verbose_name='work plan'),
+            model_name="workorder",
+            name="plan",
+            field=models.OneToOneField(
+                error_messages={"unique": "This plan already has a work order: a plan is given out once."},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="work_order",
+                to="ldar.workplan",
+                verbose_name="work plan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detectioncycle',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'year', 'round'), name='ldar_cycle_unique'),
+            model_name="detectioncycle",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "year", "round"), name="ldar_cycle_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detectioncycle',
-            constraint=models.CheckConstraint(condition=models.Q(('accounting_end__gte', models.F('accounting_start'))), name='ldar_cycle_order'),
+            model_name="detectioncycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("accounting_end__gte", models.F("accounting_start"))),
+                name="ldar_cycle_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detectioncycle',
-            constraint=models.CheckConstraint(condition=models.Q(('covers_dynamic', True), ('covers_static', True), _connector='OR'), name='ldar_cycle_covers'),
+            model_name="detectioncycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("covers_dynamic", True), ("covers_static", True), _connector="OR"),
+                name="ldar_cycle_covers",
+            ),
         ),
         migrations.AddIndex(
-            model_name='calibrationrecord',
-            index=models.Index(fields=['instrument', '-calibrated_at'], name='ldar_calibration_recent'),
+            model_name="calibrationrecord",
+            index=models.Index(fields=["instrument", "-calibrated_at"], name="ldar_calibration_recent"),
         ),
         migrations.AddIndex(
-            model_name='backgroundrecord',
-            index=models.Index(fields=['enterprise', '-measured_at'], name='ldar_background_recent'),
+            model_name="backgroundrecord",
+            index=models.Index(fields=["enterprise", "-measured_at"], name="ldar_background_recent"),
         ),
         migrations.AddConstraint(
-            model_name='inaccessiblepoint',
-            constraint=models.UniqueConstraint(fields=('cycle', 'seal_point'), name='ldar_inaccessible_unique'),
+            model_name="inaccessiblepoint",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "seal_point"), name="ldar_inaccessible_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='retestrecord',
-            index=models.Index(fields=['enterprise', '-tested_at'], name='ldar_retest_recent'),
+            model_name="retestrecord",
+            index=models.Index(fields=["enterprise", "-tested_at"], name="ldar_retest_recent"),
         ),
         migrations.AddIndex(
-            model_name='detectionrecord',
-            index=models.Index(fields=['enterprise', '-started_at'], name='ldar_detection_recent'),
+            model_name="detectionrecord",
+            index=models.Index(fields=["enterprise", "-started_at"], name="ldar_detection_recent"),
         ),
         migrations.AddIndex(
-            model_name='detectionrecord',
-            index=models.Index(fields=['cycle', 'seal_point'], name='ldar_detection_cycle'),
+            model_name="detectionrecord",
+            index=models.Index(fields=["cycle", "seal_point"], name="ldar_detection_cycle"),
         ),
         migrations.AddIndex(
-            model_name='detectionrecord',
-            index=models.Index(fields=['agency', 'detected_on'], name='ldar_detection_agency_day'),
+            model_name="detectionrecord",
+            index=models.Index(fields=["agency", "detected_on"], name="ldar_detection_agency_day"),
         ),
         migrations.AddIndex(
-            model_name='detectionrecord',
-            index=models.Index(fields=['enterprise', 'is_leak', 'detected_on'], name='ldar_detection_leaks'),
+            model_name="detectionrecord",
+            index=models.Index(fields=["enterprise", "is_leak", "detected_on"], name="ldar_detection_leaks"),
         ),
         migrations.AddConstraint(
-            model_name='detectionrecord',
-            constraint=models.UniqueConstraint(fields=('seal_point', 'started_at'), name='ldar_detection_unique'),
+            model_name="detectionrecord",
+            constraint=models.UniqueConstraint(
+                fields=("seal_point", "started_at"), name="ldar_detection_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detectionrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__gte', models.F('started_at'))), name='ldar_detection_order'),
+            model_name="detectionrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ended_at__gte", models.F("started_at"))), name="ldar_detection_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplan',
-            constraint=models.UniqueConstraint(fields=('cycle', 'area'), name='ldar_plan_unique'),
+            model_name="workplan",
+            constraint=models.UniqueConstraint(fields=("cycle", "area"), name="ldar_plan_unique"),
         ),
         migrations.AddConstraint(
-            model_name='workplan',
-            constraint=models.CheckConstraint(condition=models.Q(('collection_end_date__gte', models.F('start_date'))), name='ldar_plan_order'),
+            model_name="workplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("collection_end_date__gte", models.F("start_date"))),
+                name="ldar_plan_order",
+            ),
         ),
     ]

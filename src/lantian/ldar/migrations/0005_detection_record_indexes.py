@@ -5,55 +5,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_work_calendar'),
-        ('ldar', '0004_detection_process'),
+        ("core", "0008_work_calendar"),
+        ("ldar", "0004_detection_process"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='agency',
-            field=models.ForeignKey(db_index=False, editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency'),
+            model_name="detectionrecord",
+            name="agency",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                limit_choices_to={"kind": "agency"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organization",
+                verbose_name="testing agency",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='area',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.area', verbose_name='area'),
+            model_name="detectionrecord",
+            name="area",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.area",
+                verbose_name="area",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='cycle',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='ldar.detectioncycle', verbose_name='detection cycle'),
+            model_name="detectionrecord",
+            name="cycle",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="ldar.detectioncycle",
+                verbose_name="detection cycle",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='equipment',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.equipment', verbose_name='equipment'),
+            model_name="detectionrecord",
+            name="equipment",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.equipment",
+                verbose_name="equipment",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='group',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.componentgroup', verbose_name='component group'),
+            model_name="detectionrecord",
+            name="group",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.componentgroup",
+                verbose_name="component group",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='instrument',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioninstrument', verbose_name='instrument'),
+            model_name="detectionrecord",
+            name="instrument",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.detectioninstrument",
+                verbose_name="instrument",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='seal_type',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.sealpointtype', verbose_name='seal-point type'),
+            model_name="detectionrecord",
+            name="seal_type",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.sealpointtype",
+                verbose_name="seal-point type",
+            ),
         ),
         migrations.AlterField(
-            model_name='detectionrecord',
-            name='unit',
-            field=models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.processunit', verbose_name='unit'),
+            model_name="detectionrecord",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ldar.processunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddIndex(
-            model_name='detectionrecord',
-            index=models.Index(fields=['instrument', 'detected_on'], name='ldar_detection_instrument_day'),
+            model_name="detectionrecord",
+            index=models.Index(fields=["instrument", "detected_on"], name="ldar_detection_instrument_day"),
         ),
     ]
