@@ -247,14 +247,19 @@ def test_one_background_everywhere_is_flagged():
     ]
     [flag] = repeated_values(readings, SETTINGS)
     assert flag.rule == "repeated_values"
-    assert flag.text == "30 of 40 readings (75 %) have the same background 2, more than the 50 % allowed."
+    assert (
+        flag.text
+        == "30 of 40 readings (75 %) have the same background 2 μmol/mol, more than the 50 % allowed."
+    )
 
 
 def test_one_wind_direction_everywhere_is_flagged_blanks_aside():
     readings = [reading(i, start=i * 40.0, background=1.0 + i / 10, wind="NE") for i in range(30)]
     readings += [reading(30 + i, start=(30 + i) * 40.0, background=9.0 + i / 10, wind="") for i in range(10)]
     [flag] = repeated_values(readings, SETTINGS)
-    assert flag.text == "30 of 30 readings (100 %) have the same wind NE, more than the 95 % allowed."
+    assert (
+        flag.text == "30 of 30 readings (100 %) have the same wind direction NE, more than the 95 % allowed."
+    )
 
 
 # --- rule 7: regular dwell times ---

@@ -360,6 +360,18 @@ def heaped_under_threshold(readings, settings):
     ]
 
 
+MESSAGES = {
+    "background": _(
+        "%(count)s of %(total)s readings (%(share)s %%) have the same background %(value)s μmol/mol, more "
+        "than the %(limit)s %% allowed."
+    ),
+    "wind": _(
+        "%(count)s of %(total)s readings (%(share)s %%) have the same wind direction %(value)s, more than "
+        "the %(limit)s %% allowed."
+    ),
+}
+
+
 def repeated_values(readings, settings):
     """Rule 6. A background is measured at each point upwind and a wind direction noted; real values
     vary with the air and the instrument's last digit. When one value makes up more than the allowed
@@ -389,10 +401,7 @@ def repeated_values(readings, settings):
             Flag(
                 "repeated_values",
                 tuple(columns.ids),
-                _(
-                    "%(count)s of %(total)s readings (%(share)s %%) have the same %(kind)s %(value)s, "
-                    "more than the %(limit)s %% allowed."
-                ),
+                MESSAGES[kind],
                 {
                     "count": int(counts[top]),
                     "total": n,
