@@ -432,7 +432,7 @@ def test_the_walk_page_refuses_bad_input_and_other_organisations(tree, client, l
     response = client.post(
         url,
         {
-            "point": d.archive.points[2].pk,
+            "point": d.archive.points[1].pk,
             "background": "1",
             "reading": "abc",
             "instrument": d.instrument.pk,
@@ -454,3 +454,23 @@ def test_the_seal_points_page_shows_its_readings(tree, login):
     page = login(tree.ent_a1_admin).get(d.archive.points[1].get_absolute_url())
     html = page.content.decode()
     assert 'id="point-detections"' in html and d.leak.get_absolute_url() in html
+
+
+def test_the_walk_page_takes_no_reading_at_a_point_recorded_as_inaccessible(tree, login):
+    d = detection(tree)
+    client = login(tree.agency_admin)
+    url = reverse("ldar:workorder_walk", args=[d.order.pk])
+    unreachable = d.inaccessible.seal_point
+    assert client.get(url, {"point": unreachable.pk}).context["point"] != unreachable
+    count = DetectionRecord.objects.count()
+    data = {
+        "point": unreachable.pk,
+        "background": "1",
+        "reading": "3",
+        "instrument": d.instrument.pk,
+        "operator": "李娜",
+        "started_at": "2026-04-09T11:00:00",
+        "ended_at": "2026-04-09T11:00:35",
+    }
+    assert client.post(url, data).status_code == 302
+    assert DetectionRecord.objects.count() == count

@@ -24,7 +24,7 @@ def issue(user: User, request, *, name: str = "", days: int | None = None) -> tu
     """A new token for ``user`` that expires after ``days`` (never if None); returns it with its key."""
     # Lock the user's row so that two concurrent requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if user.api_tokens.count() >= settings.LANTIAN_API_TOKENS_PER_USER:
+    if user.api_tokens.live().count() >= settings.LANTIAN_API_TOKENS_PER_USER:  # expired ones do not count
         raise TokenLimitReached
     expires_at = timezone.now() + timedelta(days=days) if days else None
     token, key = ApiToken.objects.issue(user, name=name, expires_at=expires_at)

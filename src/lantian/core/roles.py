@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from lantian.core.permission_tree import permission_key
+
 BUILTIN_ROLES_FILE = Path(__file__).parent / "data" / "roles.json"
 
 # The names and descriptions of the data files are English msgids, stored in the site's language
@@ -82,7 +84,7 @@ def resolve_permissions(patterns: list[str], permissions) -> list:
     return [
         perm
         for perm in permissions
-        if any(fnmatchcase(f"{perm.content_type.app_label}.{perm.codename}", pattern) for pattern in patterns)
+        if any(fnmatchcase(permission_key(perm), pattern) for pattern in patterns)
     ]
 
 
@@ -132,7 +134,7 @@ def set_permissions(role, permissions) -> None:
         role.permissions.add(*added)
     for operation, changed in (("add", added), ("delete", removed)):
         if changed:
-            keys = sorted(f"{perm.content_type.app_label}.{perm.codename}" for perm in changed)
+            keys = sorted(permission_key(perm) for perm in changed)
             LogEntry.objects.log_m2m_changes(keys, role, operation, "permissions")
 
 
@@ -184,7 +186,7 @@ def assignable_roles(user):
         role.pk
         for role in roles.filter(sees_everything=False).prefetch_related("permissions__content_type")
         if (role.builtin and granted_by.get(role.code, set()) & own_codes)
-        or {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all()} <= held
+        or {permission_key(p) for p in role.permissions.all()} <= held
     ]
     return roles.filter(pk__in=grantable)
 
@@ -210,7 +212,7 @@ def grantable_permissions():
 def grant_problems(editor, permissions, sees_everything: bool = False) -> list[str]:
     """Why ``editor`` may not put ``permissions`` (and "sees everything") into a role: whatever they
     do not hold themselves. Empty when they may."""
-    from lantian.core.permission_tree import describe, permission_key
+    from lantian.core.permission_tree import describe
     from lantian.core.scope import scope_for
 
     held = editor.get_all_permissions()

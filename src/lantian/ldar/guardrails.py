@@ -2,9 +2,10 @@
 
 Field apps exist that fill missing points with random readings just below the leak threshold and stamp
 every calibration "passed". The checks below look for the traces such work leaves. They are a pure
-kernel (numpy and the standard library only): the Django layer builds ``Reading`` rows from detection
-records, calls ``check_records`` when records are saved or imported and ``check_work_order`` over a
-work order's readings, and stores the flags. A flag only reports: it never blocks saving.
+kernel (numpy and the standard library only). Not wired yet: the Django layer still to come builds
+``Reading`` rows from detection records, calls ``check_records`` when records are saved or imported and
+``check_work_order`` over a work order's readings, and stores the flags. A flag only reports: it never
+blocks saving.
 
 Each rule is named (``RULES``), reads its parameters from ``GuardRailSettings`` (defaults the bureau
 can edit) and returns ``Flag`` rows naming the rule, the records concerned and the evidence in

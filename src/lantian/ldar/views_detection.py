@@ -58,7 +58,16 @@ class DetectionRecordDetailView(ObjectDetailView):
     def get_object(self):
         return get_object_or_404(
             self.restricted().select_related(
-                "seal_point", "cycle__enterprise", "work_order", "instrument", "agency"
+                "seal_point",
+                "cycle__enterprise",
+                "work_order",
+                "instrument",
+                "agency",
+                "unit",
+                "area",
+                "equipment",
+                "group",
+                "seal_type",
             ),
             pk=self.kwargs["pk"],
         )
@@ -122,7 +131,10 @@ class WorkOrderWalkView(LoginRequiredMixin, TemplateView):
         )
 
     def chosen_point(self, pk) -> SealPoint | None:
-        by_pk = {point.pk: point for point in self.points}
+        # Only points a reading can be taken at: the page greys the others out, a crafted request too.
+        by_pk = {
+            point.pk: point for point in self.points if point.accessible and point.pk not in self.unreachable
+        }
         if pk and str(pk).isdigit() and int(pk) in by_pk:
             return by_pk[int(pk)]
         return next(

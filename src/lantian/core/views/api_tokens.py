@@ -77,7 +77,7 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
             form.add_error(
                 None,
                 _("You already have %(count)d API tokens, the most allowed. Revoke one you no longer use.")
-                % {"count": request.user.api_tokens.count()},
+                % {"count": request.user.api_tokens.live().count()},
             )
             return self.render_to_response(self.get_context_data(form=form), status=400)
         # The key is shown in this response only: only its digest is stored.
