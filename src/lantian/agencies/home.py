@@ -16,7 +16,7 @@ SOON = timedelta(days=60)  # how far ahead a certificate or calibration counts a
 @register_home_panel(homes=("provider",))
 def filing(user):
     """The agency's own filing: review state, CMA certificate, and staff certificates, instrument
-    calibrations and qualification documents lapsed or lapsing within 60 days."""
+    calibrations and qualification documents lapsed or lapsing within ``SOON``."""
     if user.organization_id is None or not user.has_perm("agencies.view_agencyfiling"):
         return None
     own = AgencyFiling.objects.restrict(user, "view").filter(agency_id=user.organization_id)
@@ -53,7 +53,7 @@ def filing(user):
             _("staff"), staff_counts["total"], f"{reverse('agencies:staffmember_list')}?filing={record.pk}"
         ),
         Figure(
-            _("certificates expiring in 60 days"),
+            _("certificates expiring in %(days)d days") % {"days": SOON.days},
             staff_counts["lapsing"],
             f"{reverse('agencies:staffmember_list')}?filing={record.pk}&certificate_expires_before={on}",
             attention=staff_counts["lapsing"] > 0,
@@ -64,13 +64,13 @@ def filing(user):
             f"{reverse('agencies:instrument_list')}?filing={record.pk}",
         ),
         Figure(
-            _("calibrations due in 60 days"),
+            _("calibrations due in %(days)d days") % {"days": SOON.days},
             instrument_counts["due"],
             f"{reverse('agencies:instrument_list')}?filing={record.pk}&calibration_due_before={on}",
             attention=instrument_counts["due"] > 0,
         ),
         Figure(
-            _("qualification documents expiring in 60 days"),
+            _("qualification documents expiring in %(days)d days") % {"days": SOON.days},
             lapsing_documents,
             f"{reverse('agencies:qualificationdocument_list')}?filing={record.pk}&expires_before={on}",
             attention=lapsing_documents > 0,

@@ -18,6 +18,13 @@ from lantian.core.scope import scope_for
 _SECRET_FIELD = re.compile(r"(?<![0-9A-Za-z_])((?:New)?PW=)([^;,&\s'\"\\]*)", re.IGNORECASE)
 
 
+SECRET_FIELDS = frozenset({"pw", "newpw"})  # the CP/header field names _SECRET_FIELD matches, lower case
+
+
+def is_secret_field(name: str) -> bool:
+    return name.lower() in SECRET_FIELDS
+
+
 def mask_secrets(text: str) -> str:
     """``text`` with the value of every PW and NewPW field masked."""
     if "=" not in text:

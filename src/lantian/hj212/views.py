@@ -30,7 +30,7 @@ from .forms import masked
 from .framing import StreamFramer
 from .models import Device, Measurement, RawPacket, RejectedPacket
 from .reasons import reason_text
-from .secrets import mask_secrets, sees_secrets
+from .secrets import is_secret_field, mask_secrets, sees_secrets
 from .storage import latest_values
 from .tables import code_name, frame_text, status_badge, with_name
 
@@ -365,7 +365,7 @@ def decoded_parts(frame: bytes, device: Device | None, *, reveal_secrets: bool =
         ]
         parts.append({
             "header": [(label, value) for label, value in header if value not in (None, "")],
-            "fields": [(key, value if reveal_secrets or not _is_secret(key) else mask_secret(value))
+            "fields": [(key, value if reveal_secrets or not is_secret_field(key) else mask_secret(value))
                        for key, value in sorted(packet.cp.fields.items())],
             "values": values,
             "warnings": [shown(str(w)) for w in packet.warnings],
@@ -379,10 +379,6 @@ def packet_version(packet) -> str:
     if year == 2005:
         return "HJ/T 212-2005"
     return f"HJ 212-{year}" if year else str(version)
-
-
-def _is_secret(key: str) -> bool:
-    return key.lower() in ("pw", "newpw")
 
 
 class PacketDetailMixin:
