@@ -404,13 +404,17 @@ class BulkEditForm(forms.Form):
         model = registration.model
         editable = {f.name for f in model._meta.get_fields() if f.concrete or f.many_to_many}
         editable -= unique_fields(model)
+        offered = registration.form(instance=model(), user=user, action="change").fields
+        candidates = editable & set(offered)
         enabled = set()
-        for obj in rows:
+        for obj in rows:  # usually the first row's form already enables every candidate
             enabled |= {
                 name for name, f in object_form(registration, user, obj).fields.items() if not f.disabled
             }
-        for name, field in registration.form(instance=model(), user=user, action="change").fields.items():
-            if name in editable and name in enabled:
+            if candidates <= enabled:
+                break
+        for name, field in offered.items():
+            if name in candidates and name in enabled:
                 field.required = False
                 field.disabled = False
                 self.fields[name] = field
