@@ -134,7 +134,9 @@ def test_the_device_status_follows_its_packets(gateway, device):
                 newest = latest_values(device.pk).get(code, {})
                 return [True] if device.last_cn == cn and newest.get("time") == data_time else []
 
-            assert eventually(published, timeout=STATUS_EVERY + 3)
+            # hand-over every STATUS_EVERY (checked each second), then the publish itself: since the
+            # hostile-input limits this measured up to ~4 s on a loaded machine (see the closing note)
+            assert eventually(published, timeout=STATUS_EVERY * 3 + 2)
     assert device.last_seen_at is not None and device.last_peer.startswith("127.0.0.1:")
 
 
