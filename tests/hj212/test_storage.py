@@ -195,3 +195,22 @@ def test_a_device_with_stored_packets_cannot_be_deleted(device):
     PacketStore().store([received(device)])
     with pytest.raises(ProtectedError):
         Device.objects.get().delete()
+
+
+def test_a_status_that_could_not_be_published_is_merged_into_the_next_newer_entries_winning():
+    from types import SimpleNamespace
+
+    from lantian.hj212.storage import Status
+
+    def item(device_id, received_at, data_time, cn="2011"):
+        return SimpleNamespace(
+            device_id=device_id, received_at=received_at, data_time=data_time, packet=SimpleNamespace(cn=cn)
+        )
+
+    failed, later = Status(), Status()
+    old, new = item(1, 10, 100), item(1, 20, 200)
+    failed.add([new, item(2, 5, 50)])
+    later.add([old])
+    later.merge(failed)
+    assert later.newest[1] is new and later.newest[2].received_at == 5
+    assert sorted(time for time, _item in later.latest.values()) == [50, 200]

@@ -39,6 +39,7 @@ import re
 import signal
 import socket
 import sys
+import threading
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
@@ -292,6 +293,8 @@ class Gateway:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-db")
         self._status = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-status")
         self._status_taken_at = 0.0
+        self._unpublished: Status | None = None  # a status whose publishing failed, for the next round
+        self._unpublished_lock = threading.Lock()
         self._incoming: list[Pending] = []  # accepted, waiting for the writer
         self._wake_writer = asyncio.Event()
         self._reading_paused = False
@@ -779,6 +782,10 @@ class Gateway:
         if force or time.monotonic() - self._status_taken_at >= STATUS_EVERY:
             self._status_taken_at = time.monotonic()
             status = self.store.take_status()
+            with self._unpublished_lock:
+                failed, self._unpublished = self._unpublished, None
+            if failed is not None:
+                status.merge(failed)
             if status.newest or status.latest:
                 self._status.submit(self._publish_status, status)
 
@@ -787,6 +794,10 @@ class Gateway:
             self.store.publish(status)
         except Exception as error:  # the live status waits for the next round; packets go on
             log.warning("device status not published: %s", error)
+            with self._unpublished_lock:
+                if self._unpublished is not None:
+                    status.merge(self._unpublished)
+                self._unpublished = status
             with contextlib.suppress(Exception):
                 connections[self.using].close()
 

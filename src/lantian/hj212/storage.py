@@ -119,6 +119,10 @@ class Status:
                 if held is None or item.data_time >= held[0]:
                     latest[key] = (item.data_time, item)
 
+    def merge(self, other: Status) -> None:
+        """Take in ``other`` (a status that could not be published), newer entries winning."""
+        self.add([*other.newest.values(), *(item for _time, item in other.latest.values())])
+
 
 class PacketStore:
     """Writes batches to the database ``using`` (call ``store`` from one thread: it uses that
