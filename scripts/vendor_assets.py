@@ -108,6 +108,22 @@ PACKAGES: tuple[Package, ...] = (
         licences=(("LICENSE", "LICENSE"),),
     ),
     Package(
+        npm="leaflet.markercluster",
+        dest="leaflet-markercluster",
+        files=(
+            ("dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
+            ("dist/MarkerCluster.css", "MarkerCluster.css"),
+            ("dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
+        ),
+        licences=(("MIT-LICENCE.txt", "LICENSE"),),
+    ),
+    Package(
+        npm="leaflet.heat",
+        dest="leaflet-heat",
+        files=(("dist/leaflet-heat.js", "leaflet-heat.js"),),
+        licences=(("LICENSE", "LICENSE"),),
+    ),
+    Package(
         npm="tom-select",
         dest="tom-select",
         files=(

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
             access_log,
             help,
             navigation,
+            periodic,
             registrations,
             registrations_calendar,
             roles,
@@ -23,6 +24,7 @@ class CoreConfig(AppConfig):
         navigation.register_core_menu()
         help.register_help_menu()
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="lantian.core.roles.sync")
+        post_migrate.connect(periodic.sync_beat_schedule, dispatch_uid="lantian.core.periodic.sync")
         post_migrate.connect(
             worktime.load_after_migrate, sender=self, dispatch_uid="lantian.core.worktime.load"
         )

@@ -147,6 +147,28 @@ def build_demo() -> list[tuple[str, str, str]]:
     return accounts
 
 
+def demo_account(username: str, name: str, organization: Organization, role_code: str) -> str:
+    """A module's own demo account (e.g. a grid worker), with the demo password; returns the line
+    ``manage.py demo`` prints for it. Idempotent like the rest of the demo."""
+    role = Role.objects.get(code=role_code)
+    user = _upsert(User, {"username": username}, {"name": name, "organization": organization, "is_active": True})
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if list(user.roles.all()) != [role]:
+        user.roles.set([role])
+    return f"  {username:<12} {role.name:<10} {organization.name}"
+
+
+def demo_organization(name: str, kind: str, parent: Organization | None, division_code: str, **values):
+    """A module's own demo organisation (a township office, a department), found again by name."""
+    return _upsert(
+        Organization,
+        {"name": name},
+        {"kind": kind, "parent": parent, "division": Division.objects.get(code=division_code), **values},
+    )
+
+
 def build_module_demos() -> list[str]:
     """Run ``build_demo()`` of every installed Lantian module that has a ``demo`` module, after the
     core demo city exists; each returns lines that summarise what it loaded. Each is idempotent."""

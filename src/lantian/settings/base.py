@@ -1,5 +1,6 @@
 """Settings shared by every deployment. `embedded`, `production` and `test` build on this."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",
     "lantian.core",
     "lantian.hj212",
     "lantian.ldar",
@@ -205,6 +207,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs (lantian.core.periodic) are scheduled from the database by django-celery-beat.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# How much `manage.py demo` loads: "full" for people trying Lantian, "small" for the test suite
+# (the crawl test builds every module's demo). Modules scale their generated data by it.
+LANTIAN_DEMO_SCALE = os.environ.get("LANTIAN_DEMO_SCALE", "full")
 
 # Lists larger than this export as a background job instead of a direct download.
 LANTIAN_EXPORT_INLINE_ROWS = 20_000

@@ -12,6 +12,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 ROOT_URLCONF = "tests.testapp.urls"
 
 SECRET_KEY = "test-only-key-not-secret"
+LANTIAN_DEMO_SCALE = "small"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 

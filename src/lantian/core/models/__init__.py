@@ -4,6 +4,7 @@ from .calendar import WorkCalendarDay
 from .drafts import Draft
 from .jobs import Job
 from .organizations import Division, Organization, OrganizationLink
+from .periodic import PeriodicJobState
 from .preferences import TablePreference
 from .review import Locked, Reviewable, ReviewEvent, ReviewStatus
 from .tokens import ApiToken
@@ -20,6 +21,7 @@ __all__ = [
     "Organization",
     "OrganizationLink",
     "PasswordHistory",
+    "PeriodicJobState",
     "ReviewEvent",
     "ReviewStatus",
     "Reviewable",
