@@ -151,7 +151,9 @@ def demo_account(username: str, name: str, organization: Organization, role_code
     """A module's own demo account (e.g. a grid worker), with the demo password; returns the line
     ``manage.py demo`` prints for it. Idempotent like the rest of the demo."""
     role = Role.objects.get(code=role_code)
-    user = _upsert(User, {"username": username}, {"name": name, "organization": organization, "is_active": True})
+    user = _upsert(
+        User, {"username": username}, {"name": name, "organization": organization, "is_active": True}
+    )
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -4,29 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_table_and_password_history_names'),
+        ("core", "0009_table_and_password_history_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicJobState',
+            name="PeriodicJobState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='job')),
-                ('last_started', models.DateTimeField(blank=True, null=True, verbose_name='last started')),
-                ('last_finished', models.DateTimeField(blank=True, null=True, verbose_name='last finished')),
-                ('last_ok', models.BooleanField(null=True, verbose_name='succeeded')),
-                ('last_summary', models.CharField(blank=True, max_length=500, verbose_name='result')),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (ms)')),
-                ('runs', models.PositiveIntegerField(default=0, verbose_name='runs')),
-                ('failures', models.PositiveIntegerField(default=0, verbose_name='failures')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="job")),
+                ("last_started", models.DateTimeField(blank=True, null=True, verbose_name="last started")),
+                ("last_finished", models.DateTimeField(blank=True, null=True, verbose_name="last finished")),
+                ("last_ok", models.BooleanField(null=True, verbose_name="succeeded")),
+                ("last_summary", models.CharField(blank=True, max_length=500, verbose_name="result")),
+                (
+                    "duration_ms",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="duration (ms)"),
+                ),
+                ("runs", models.PositiveIntegerField(default=0, verbose_name="runs")),
+                ("failures", models.PositiveIntegerField(default=0, verbose_name="failures")),
             ],
             options={
-                'verbose_name': 'periodic job',
-                'verbose_name_plural': 'periodic jobs',
-                'ordering': ['name'],
+                "verbose_name": "periodic job",
+                "verbose_name_plural": "periodic jobs",
+                "ordering": ["name"],
             },
         ),
     ]
