@@ -20,6 +20,7 @@ from lantian.ldar.models import (
     WorkPlan,
 )
 from lantian.ldar.models.detection import inspector_errors
+from lantian.ldar.readings_saved import note_saved
 
 
 class LeakRuleSetForm(ScopedFormMixin, forms.ModelForm):
@@ -200,6 +201,14 @@ class DetectionRecordForm(TaggedPointForm):
         preselect_single(self, "instrument")
         if not self.instance.pk and not self.is_bound and self.user is not None:
             self.initial.setdefault("operator", getattr(self.user, "name", "") or self.user.get_username())
+
+    def save(self, commit=True):
+        """Every page, bulk edit, the API and the walk save readings here: the followers of saved
+        readings (guard rails, repair tasks) hear of it once the transaction commits."""
+        record = super().save(commit=commit)
+        if commit:
+            note_saved([record.pk], [record.work_order_id])
+        return record
 
 
 class InaccessiblePointForm(TaggedPointForm):

@@ -17,6 +17,7 @@ from lantian.core.excel.spec import ChainLevel, ImportField, ImportSpec, ParentC
 from lantian.ldar.imports import enterprise_column
 from lantian.ldar.models import ComponentGroup, DetectionCycle, WorkOrder
 from lantian.ldar.models.detection import thresholds_of
+from lantian.ldar.readings_saved import note_saved
 
 # What a reading's row derives (``DetectionRecord.derive``): written again when the row changes.
 DERIVED = frozenset(
@@ -98,6 +99,16 @@ class DetectionImportSpec(ImportSpec):
     def clean_row(self, row, importer):
         if row.action == "change":
             row.changed |= DERIVED
+
+    def written(self, importer):
+        """The whole file is one save of readings: its followers hear of it once, after commit (the
+        work orders of deleted rows too, whose flags and counts change)."""
+        saved = [r.obj for r in importer.rows if r.action in ("add", "change")]
+        deleted = [r.obj for r in importer.rows if r.action == "delete"]
+        note_saved(
+            [obj.pk for obj in saved],
+            {obj.work_order_id for obj in saved} | {obj.work_order_id for obj in deleted},
+        )
 
 
 DETECTION_RECORDS = DetectionImportSpec(
