@@ -152,6 +152,8 @@ class ComponentGroupForm(ArchiveForm):
             "positioning_equipment",
             "bearing",
             "platform_level",
+            "grid_x",
+            "grid_y",
             "point_count",
         ]
         widgets = {"photo": PHOTO}

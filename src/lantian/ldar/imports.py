@@ -218,6 +218,8 @@ GROUPS = ArchiveImportSpec(
         ImportField("positioning_equipment", example="P-102A", aliases=("定位设备", "参照设备")),
         ImportField("bearing", example="东侧", aliases=("方位",)),
         ImportField("platform_level", example="二层平台", aliases=("平台层", "所在平台", "平台")),
+        ImportField("grid_x", example=120.5, aliases=("坐标X", "东向坐标", "东向坐标(m)")),
+        ImportField("grid_y", example=86.0, aliases=("坐标Y", "北向坐标", "北向坐标(m)")),
         ImportField("point_count", example=12, aliases=("密封点数", "密封点数量")),
     ),
     keys=(("equipment", "code"),),

@@ -28,6 +28,7 @@ from lantian.ldar.models.detection import (
     WorkOrder,
     WorkPlan,
 )
+from lantian.ldar.models.guardrails import GuardRailFlag, GuardRailRule, WorkOrderCheck
 
 __all__ = [
     "Area",
@@ -42,6 +43,8 @@ __all__ = [
     "Equipment",
     "EquipmentType",
     "Grade",
+    "GuardRailFlag",
+    "GuardRailRule",
     "Importance",
     "InaccessiblePoint",
     "Industry",
@@ -53,6 +56,7 @@ __all__ = [
     "SealPointType",
     "UnitShutdown",
     "WorkOrder",
+    "WorkOrderCheck",
     "WorkPlan",
     "resync_below",
     "retag",

@@ -362,6 +362,14 @@ class ComponentGroup(ArchiveNode):
     platform_level = models.CharField(
         _("platform level"), max_length=30, blank=True, help_text=_("E.g. 地面, 二层平台.")
     )
+    # Where the group stands on the plant's grid (metres east and north of any fixed origin): the guard
+    # rails judge the walk between two groups by it.
+    grid_x = models.FloatField(
+        _("grid east (m)"), null=True, blank=True, help_text=_("Position on the plant grid, metres east.")
+    )
+    grid_y = models.FloatField(
+        _("grid north (m)"), null=True, blank=True, help_text=_("Position on the plant grid, metres north.")
+    )
     # Declared, not counted: the archive's own count of the group's seal points is shown beside it.
     point_count = models.PositiveIntegerField(
         _("seal points on the photo"),
