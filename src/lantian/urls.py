@@ -17,6 +17,7 @@ urlpatterns = [
     path("ldar/", include("lantian.ldar.urls")),
     path("agencies/", include("lantian.agencies.urls")),
     path("knowledge/", include("lantian.knowledge.urls")),
+    path("rectification/", include("lantian.rectification.urls")),
     path("api/", include("lantian.core.api.urls")),
 ]
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "lantian.ldar",
     "lantian.agencies",
     "lantian.knowledge",
+    "lantian.rectification",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,4 @@
+from lantian.core import registry
+
+app_name = "rectification"
+urlpatterns = registry.urlpatterns("rectification")
