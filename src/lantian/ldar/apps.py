@@ -8,4 +8,10 @@ class LdarConfig(AppConfig):
     verbose_name = _("LDAR")
 
     def ready(self):
-        from lantian.ldar import home, navigation, registrations, registrations_detection  # noqa: F401 (registers models, menu, home)
+        from lantian.ldar import (  # noqa: F401 (registers models, menu, home)
+            guardrails_checks,
+            home,
+            navigation,
+            registrations,
+            registrations_detection,
+        )
