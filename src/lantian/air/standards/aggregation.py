@@ -58,6 +58,14 @@ def mda8(hourly: ArrayLike | ExactArray, rules: str) -> ExactArray:
     A window is valid with at least 6 hours; the day is valid with at least 14 valid windows, or with
     fewer if its maximum exceeds the O3 8-hour limit (HJ 663-2013).
     """
+    best, windows = mda8_candidates(hourly, rules)
+    return mda8_valid(best, windows, rules)
+
+
+def mda8_candidates(hourly: ArrayLike | ExactArray, rules: str) -> tuple[ExactArray, NDArray[np.int64]]:
+    """The largest valid 8-hour mean of each day (whatever the number of valid windows) and the number
+    of valid windows among the 17; ``mda8_valid`` applies the day's rule. Stored apart, the two let the
+    validity be judged later under either rule set."""
     rules = check_rules(rules)
     minimum = validity(rules)
     days = _by_day(_hours(hourly))
@@ -72,11 +80,15 @@ def mda8(hourly: ArrayLike | ExactArray, rules: str) -> ExactArray:
         larger = usable[..., w] & ((best_count == 0) | (num[..., w] * best_count > best_num * count[..., w]))
         best_num = np.where(larger, num[..., w], best_num)
         best_count = np.where(larger, count[..., w], best_count)
+    return ExactArray(best_num, best_count), usable.sum(axis=-1)
 
-    best = ExactArray(best_num, best_count)
-    enough = usable.sum(axis=-1) >= minimum.mda8_windows
+
+def mda8_valid(best: ExactArray, windows: ArrayLike, rules: str) -> ExactArray:
+    """``best`` where the day has enough valid windows or exceeds the O3 8-hour limit, else missing."""
+    rules = check_rules(rules)
+    enough = np.asarray(windows) >= validity(rules).mda8_windows
     valid = best.valid & (enough | exceeds_limit(best, "O3", rules))
-    return ExactArray(np.where(valid, best_num, 0), np.where(valid, best_count, 0))
+    return ExactArray(np.where(valid, best.num, 0), np.where(valid, best.den, 0))
 
 
 def exceeds_limit(
