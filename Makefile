@@ -25,10 +25,15 @@ speedups: $(SPEEDUPS)
 
 venv: $(VENV)/.installed $(SPEEDUPS)
 
+# The periodic jobs (overdue flags, roll-ups, clocks: lantian.core.periodic) run once after loading and
+# then every minute beside the server, as `manage.py run_periodic --loop` does in the embedded default.
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
+	$(PY) manage.py run_periodic --all
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@mkdir -p var; trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py run_periodic --loop >var/periodic.log 2>&1 & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 serve: venv
