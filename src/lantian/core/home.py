@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-HOMES = ("enterprise", "provider")  # the home pages of core.views.home that show panels
+HOMES = ("enterprise", "provider")  # the default homes of a panel ("regulator" shows panels too, if asked)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ class MenuItem:
     url_name: str
     permission: str | None = None  # "app.codename"; None: every signed-in user
     needs_everything: bool = False  # only for users whose scope is the whole platform
+    new_window: bool = False  # opens in a window of its own (big screens, lantian.core.dashboards)
 
     def visible_to(self, user, scope) -> bool:
         if self.needs_everything and not scope.everything:

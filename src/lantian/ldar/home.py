@@ -47,3 +47,42 @@ def archive(user):
         for row in by_type[:TYPES_SHOWN]
     ]
     return Panel("ldar.archive", _("LDAR archive"), "list-tree", figures, url=point_list, weight=20)
+
+
+@register_home_panel(homes=("regulator", "enterprise", "provider"))
+def ldar_kpis(user):
+    """Open leaks, overdue repairs, points due for detection and reviews waiting, in the user's scope
+    (the bureau its jurisdiction, an enterprise itself, an agency its clients)."""
+    if not user.has_perm("ldar.view_repairtask"):
+        return None
+    from lantian.ldar.screens import home_kpis
+
+    kpis = home_kpis(user)
+    tasks, dues = reverse("ldar:repairtask_list"), reverse("ldar:detectiondue_list")
+    return Panel(
+        "ldar.kpis",
+        _("LDAR at a glance"),
+        "alert-triangle",
+        [
+            Figure(
+                _("open leaks"), kpis["open_leaks"], f"{tasks}?state=open", attention=kpis["open_leaks"] > 0
+            ),
+            Figure(
+                _("overdue repairs"),
+                kpis["overdue_repairs"],
+                f"{tasks}?overdue=true",
+                attention=kpis["overdue_repairs"] > 0,
+            ),
+            Figure(
+                _("points overdue for detection"),
+                kpis["overdue"],
+                f"{dues}?state=overdue",
+                attention=kpis["overdue"] > 0,
+            ),
+            Figure(_("points never detected"), kpis["never"], f"{dues}?state=never"),
+            Figure(_("points due within 30 days"), kpis["soon"], f"{dues}?state=due_soon"),
+            Figure(_("reviews pending"), kpis["pending_reviews"], reverse("core:todo")),
+        ],
+        url=tasks,
+        weight=10,
+    )

@@ -105,6 +105,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 "values": [row["n"] for row in by_division],
             },
             "map_points": self.map_points(enterprises),
+            "panels": panels_for(user, "regulator"),
+            "todo_count": todo.count_for(user),
         }
 
     def enterprise_context(self, user) -> dict:

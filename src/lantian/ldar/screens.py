@@ -1,0 +1,474 @@
+"""The figures of the three LDAR big screens (spec §8 [1–3]) and of the LDAR home-page KPIs.
+
+Every figure is an aggregate in the database through ``restrict(user, "view")``: a bureau counts its
+jurisdiction, an enterprise itself, a testing agency the enterprises it serves. The functions return
+JSON-ready dicts in the shapes of ``lantian.core.dashboards.Widget``; the views only cache and send
+them. Repair figures come from the repair tasks (``models.repair.RepairTask``): a routine repair is
+a task closed without a delay, a delayed repair one whose delay the bureau approved; the days a
+point is due for detection from ``DetectionDue`` (refreshed by the repair module's periodic job).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from lantian.core.dashboards import share
+from lantian.core.models import Organization, OrganizationLink, ReviewStatus
+from lantian.ldar.models import DetectionCycle, DetectionRecord, EnterpriseProfile, RetestRecord, SealPoint
+from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairTask
+
+RANKED = 10  # rows of a ranking
+DISTRIBUTED = 12  # bars of a distribution; the rest are summed as "others"
+TREND_MONTHS = 12
+
+# --- the enterprise leak-risk grade (stated on the city screen) ---
+
+MANDATORY_POINTS = 2000  # GB 37822-2019 §8.1: LDAR is mandatory from 2,000 seal points
+HIGH_LEAK_RATE = 2.0  # % of the year's readings; plants report 1–3 %, so above 2 % stands out
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+GRADE_COLORS = {HIGH: "#ff4d4f", MEDIUM: "#ffc53d", LOW: "#73d13d"}
+
+
+def risk_grade(points: int, leak_rate: float) -> str:
+    """High when the enterprise has ≥ 2,000 seal points and a leak rate ≥ 2 %, medium when one of the
+    two holds, low when neither does."""
+    large, leaky = points >= MANDATORY_POINTS, leak_rate >= HIGH_LEAK_RATE
+    if large and leaky:
+        return HIGH
+    return MEDIUM if large or leaky else LOW
+
+
+def grade_labels() -> dict[str, str]:
+    return {HIGH: _("High risk"), MEDIUM: _("Medium risk"), LOW: _("Low risk")}
+
+
+def risk_rule() -> list[str]:
+    return [
+        _(
+            "High: %(points)s or more valid seal points and a leak rate of %(rate)s%% or more; medium: "
+            "one of the two; low: neither."
+        )
+        % {"points": f"{MANDATORY_POINTS:,}", "rate": HIGH_LEAK_RATE},
+        _(
+            "Leak rate: leaking readings ÷ readings of the year so far. %(points)s seal points is the "
+            "size from which LDAR is mandatory (GB 37822-2019 §8.1)."
+        )
+        % {"points": f"{MANDATORY_POINTS:,}"},
+    ]
+
+
+# --- helpers ---
+
+
+def enterprises_of(user):
+    return Organization.objects.restrict(user, "view").filter(
+        kind=Organization.Kind.ENTERPRISE, is_active=True
+    )
+
+
+def name_of(row: dict, prefix: str = "enterprise__") -> str:
+    return row[f"{prefix}short_name"] or row[f"{prefix}name"]
+
+
+def year_span(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def month_starts(today: datetime.date, months: int) -> list[datetime.date]:
+    """The first days of the last ``months`` months, oldest first, this month last."""
+    index = today.year * 12 + today.month - 1
+    return [datetime.date((index - k) // 12, (index - k) % 12 + 1, 1) for k in range(months - 1, -1, -1)]
+
+
+def top(rows: list[dict], label, value: str = "n", limit: int = DISTRIBUTED, others: str = "") -> dict:
+    """The ``limit`` largest rows as a series, the rest summed under ``others``."""
+    rows = sorted(rows, key=lambda row: -row[value])
+    shown, rest = rows[:limit], rows[limit:]
+    names = [label(row) for row in shown]
+    values = [row[value] for row in shown]
+    if rest:
+        names.append(others or _("Others"))
+        values.append(sum(row[value] for row in rest))
+    return {"categories": names, "values": values}
+
+
+def point_counts(points) -> dict:
+    counts = points.aggregate(
+        n_total=Count("pk"),
+        n_accessible=Count("pk", filter=Q(accessible=True)),
+        n_inaccessible=Count("pk", filter=Q(accessible=False)),
+        n_dynamic=Count("pk", filter=Q(is_dynamic=True)),
+        n_static=Count("pk", filter=Q(is_dynamic=False)),
+    )
+    return {key.removeprefix("n_"): value for key, value in counts.items()}
+
+
+def approved_agencies_of(user, enterprises):
+    """Testing agencies with an approved filing that the user sees: in the user's subtree, or serving
+    an enterprise the user sees."""
+    from lantian.agencies.approval import approved_agencies
+
+    serving = OrganizationLink.objects.filter(client__in=enterprises).values("provider_id")
+    visible = Organization.objects.restrict(user, "view").values("pk")
+    return approved_agencies().filter(Q(pk__in=visible) | Q(pk__in=serving))
+
+
+# --- [1] the city overview ---
+
+
+def leak_rates(user, year: int) -> dict[int, tuple[int, int]]:
+    """enterprise id → (readings, leaking readings) of ``year`` (the leak index, no table read)."""
+    start, end = year_span(year)
+    rows = (
+        DetectionRecord.objects.restrict(user, "view")
+        .filter(detected_on__range=(start, end))
+        .values("enterprise_id")
+        .annotate(n=Count("pk"), leaking=Count("pk", filter=Q(is_leak=True)))
+        .order_by()
+    )
+    return {row["enterprise_id"]: (row["n"], row["leaking"]) for row in rows}
+
+
+def city_overview(user, today: datetime.date) -> dict:
+    enterprises = enterprises_of(user)
+    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
+    counts = point_counts(points)
+    per_enterprise = dict(points.values_list("enterprise_id").annotate(n=Count("pk")).order_by())
+    rates = leak_rates(user, today.year)
+    listed = list(
+        enterprises.filter(pk__in=set(per_enterprise) | set(rates)).values(
+            "pk", "name", "short_name", "latitude", "longitude"
+        )
+    )
+    labels = grade_labels()
+    graded = []
+    for row in listed:
+        readings, leaking = rates.get(row["pk"], (0, 0))
+        rate = share(leaking, readings)
+        graded.append({**row, "points": per_enterprise.get(row["pk"], 0), "rate": rate, "leaking": leaking})
+        graded[-1]["grade"] = risk_grade(graded[-1]["points"], rate)
+    order = {HIGH: 0, MEDIUM: 1, LOW: 2}
+    graded.sort(key=lambda row: (order[row["grade"]], -row["rate"], -row["points"]))
+    agencies = approved_agencies_of(user, enterprises)
+    return {
+        "kpis": [
+            {"label": _("Enterprises"), "value": enterprises.count()},
+            {"label": _("Enterprises with an LDAR archive"), "value": len(per_enterprise)},
+            {"label": _("Approved testing agencies"), "value": agencies.count()},
+            {"label": _("Valid seal points"), "value": counts["total"]},
+            {"label": _("Accessible"), "value": counts["accessible"]},
+            {
+                "label": _("Inaccessible"),
+                "value": counts["inaccessible"],
+                "attention": counts["inaccessible"] > 0,
+            },
+        ],
+        "accessibility": {
+            "categories": [_("Accessible"), _("Inaccessible")],
+            "values": [counts["accessible"], counts["inaccessible"]],
+        },
+        "grades": {
+            "columns": [_("Enterprise"), _("Seal points"), _("Leak rate (%)"), _("Risk grade")],
+            "rows": [
+                [row["short_name"] or row["name"], row["points"], row["rate"], labels[row["grade"]]]
+                for row in graded[: RANKED + 2]
+            ],
+        },
+        "grade_counts": {
+            "categories": [labels[g] for g in (HIGH, MEDIUM, LOW)],
+            "values": [sum(1 for row in graded if row["grade"] == g) for g in (HIGH, MEDIUM, LOW)],
+        },
+        "rule": risk_rule(),
+        "trend": leak_trend(user, today),
+        "ranking": top(
+            [row for row in graded if row["leaking"]],
+            lambda row: row["short_name"] or row["name"],
+            "leaking",
+            RANKED,
+        )
+        | {"name": _("Leaks")},
+        "agencies": agency_ranking(user, agencies),
+        "map": {
+            "points": [
+                {
+                    "name": row["name"],
+                    "lat": float(row["latitude"]),
+                    "lng": float(row["longitude"]),
+                    "color": GRADE_COLORS[row["grade"]],
+                    "label": f"{labels[row['grade']]} · {row['points']:,} · {row['rate']}%",
+                }
+                for row in graded
+                if row["latitude"] is not None and row["longitude"] is not None
+            ],
+            "legend": [{"label": labels[g], "color": GRADE_COLORS[g]} for g in (HIGH, MEDIUM, LOW)],
+        },
+    }
+
+
+def leak_trend(user, today: datetime.date) -> dict:
+    """Leaks found and leaks repaired per month, the last twelve months."""
+    months = month_starts(today, TREND_MONTHS)
+    since = months[0]
+    found = dict(
+        DetectionRecord.objects.restrict(user, "view")
+        .filter(is_leak=True, detected_on__gte=since, detected_on__lte=today)
+        .annotate(month=TruncMonth("detected_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    repaired = dict(
+        RepairTask.objects.restrict(user, "view")
+        .filter(state=RepairTask.State.REPAIRED, closed_on__gte=since, closed_on__lte=today)
+        .annotate(month=TruncMonth("closed_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found, repaired = _by_month(found), _by_month(repaired)
+    return {
+        "categories": [f"{m:%Y-%m}" for m in months],
+        "series": [
+            {"name": _("Leaks found"), "values": [found.get(m, 0) for m in months]},
+            {"name": _("Leaks repaired"), "values": [repaired.get(m, 0) for m in months]},
+        ],
+    }
+
+
+def _by_month(counts: dict) -> dict[datetime.date, int]:
+    # TruncMonth of a date is a date on PostgreSQL and SQLite alike; a datetime only if the field were one
+    return {(m.date() if isinstance(m, datetime.datetime) else m): n for m, n in counts.items()}
+
+
+def agency_ranking(user, agencies) -> dict:
+    """Approved agencies by the detection rounds they carried out for the enterprises the user sees
+    (a round ends in the agency's detection report)."""
+    rows = list(
+        DetectionCycle.objects.restrict(user, "view")
+        .filter(agency__in=agencies)
+        .values("agency__name", "agency__short_name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return top(rows, lambda row: name_of(row, "agency__"), "n", RANKED) | {"name": _("Detection reports")}
+
+
+# --- [2] enterprises compared by year ---
+
+
+def enterprise_comparison(user, year: int) -> dict:
+    start, end = year_span(year)
+    leaks = _per_enterprise(
+        DetectionRecord.objects.restrict(user, "view").filter(is_leak=True, detected_on__range=(start, end)),
+        Count("seal_point", distinct=True),
+    )
+    tasks = RepairTask.objects.restrict(user, "view").filter(detected_on__range=(start, end))
+    routine = _per_enterprise(
+        tasks.filter(state=RepairTask.State.REPAIRED, delayed=False), Count("seal_point", distinct=True)
+    )
+    delayed = _per_enterprise(tasks.filter(delayed=True), Count("seal_point", distinct=True))
+    retested = _per_enterprise(
+        RetestRecord.objects.restrict(user, "view").filter(tested_at__date__range=(start, end)),
+        Count("seal_point", distinct=True),
+    )
+    names = dict(
+        (row["pk"], row["short_name"] or row["name"])
+        for row in enterprises_of(user)
+        .filter(pk__in=set(leaks) | set(routine) | set(delayed) | set(retested))
+        .values("pk", "name", "short_name")
+    )
+    order = sorted(names, key=lambda pk: (-leaks.get(pk, 0), names[pk]))
+    series = [
+        (_("Leak points"), leaks),
+        (_("Routine repair points"), routine),
+        (_("Re-tested points"), retested),
+        (_("Delayed repair points"), delayed),
+    ]
+    return {
+        "comparison": {
+            "categories": [names[pk] for pk in order],
+            "series": [
+                {"name": label, "values": [counts.get(pk, 0) for pk in order]} for label, counts in series
+            ],
+        },
+        "table": {
+            "columns": [_("Enterprise"), *(label for label, _counts in series), _("Repaired (%)")],
+            "rows": [
+                [
+                    names[pk],
+                    *(counts.get(pk, 0) for _label, counts in series),
+                    share(routine.get(pk, 0) + delayed.get(pk, 0), leaks.get(pk, 0)),
+                ]
+                for pk in order
+            ],
+        },
+        "totals": [
+            {"label": label, "value": sum(counts.get(pk, 0) for pk in names)} for label, counts in series
+        ],
+    }
+
+
+def _per_enterprise(queryset, aggregate) -> dict[int, int]:
+    return dict(queryset.values_list("enterprise_id").annotate(n=aggregate).order_by())
+
+
+def comparison_years(user, today: datetime.date) -> list[int]:
+    """The years with detection cycles the user sees (this year always), newest first."""
+    years = set(DetectionCycle.objects.restrict(user, "view").values_list("year", flat=True).distinct())
+    return sorted(years | {today.year}, reverse=True)
+
+
+# --- [3] seal-point statistics ---
+
+
+def seal_point_screen(user, today: datetime.date) -> dict:
+    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
+    counts = point_counts(points)
+    due = due_counts(user)
+    by_type = list(points.values("seal_type__name").annotate(n=Count("pk")).order_by())
+    by_unit = list(
+        points.values("unit__name", "enterprise__name", "enterprise__short_name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    several = len({row["enterprise__name"] for row in by_unit}) > 1
+    return {
+        "kpis": [
+            {"label": _("Valid seal points"), "value": counts["total"]},
+            {"label": _("Accessible"), "value": counts["accessible"]},
+            {
+                "label": _("Inaccessible"),
+                "value": counts["inaccessible"],
+                "attention": counts["inaccessible"] > 0,
+            },
+            {"label": _("Dynamic"), "value": counts["dynamic"]},
+            {"label": _("Static"), "value": counts["static"]},
+            {"label": _("Due for detection"), "value": due["due"], "attention": due["due"] > 0},
+        ],
+        "by_type": top(by_type, lambda row: row["seal_type__name"], "n"),
+        "dynamic_static": {
+            "categories": [_("Dynamic"), _("Static")],
+            "values": [counts["dynamic"], counts["static"]],
+        },
+        "by_unit": top(
+            by_unit,
+            lambda row: f"{name_of(row)}·{row['unit__name']}" if several else row["unit__name"],
+            "n",
+        )
+        | {"name": _("Seal points")},
+        "cycles": current_cycles(user, today),
+    }
+
+
+@dataclass(frozen=True)
+class CurrentCycle:
+    enterprise: str
+    name: str
+    accounting_start: datetime.date
+    accounting_end: datetime.date
+    next_start: datetime.date | None
+    next_registered: bool
+
+
+def current_cycles_of(user, today: datetime.date) -> list[CurrentCycle]:
+    """Per enterprise, the cycle whose accounting period holds today (else the latest that started),
+    and when the next round starts: the next registered cycle's accounting start, else the day after
+    this one's accounting end."""
+    cycles = (
+        DetectionCycle.objects.restrict(user, "view")
+        .select_related("enterprise")
+        .order_by("enterprise_id", "accounting_start")
+    )
+    latest = (
+        cycles.filter(accounting_start__lte=today)
+        .values("enterprise_id")
+        .annotate(start=Max("accounting_start"))
+        .order_by()
+    )
+    starts = {row["enterprise_id"]: row["start"] for row in latest}
+    current = [
+        c
+        for c in cycles.filter(enterprise_id__in=list(starts))
+        if c.accounting_start == starts[c.enterprise_id]
+    ]
+    nearest = dict(
+        cycles.filter(accounting_start__gt=today)
+        .values_list("enterprise_id")
+        .annotate(start=Min("accounting_start"))
+        .order_by()
+    )
+    result = []
+    for cycle in current:
+        registered = nearest.get(cycle.enterprise_id)
+        result.append(
+            CurrentCycle(
+                enterprise=cycle.enterprise.short_name or cycle.enterprise.name,
+                name=str(cycle),
+                accounting_start=cycle.accounting_start,
+                accounting_end=cycle.accounting_end,
+                next_start=registered or cycle.accounting_end + datetime.timedelta(days=1),
+                next_registered=registered is not None,
+            )
+        )
+    return sorted(result, key=lambda c: c.enterprise)
+
+
+def current_cycles(user, today: datetime.date) -> dict:
+    rows = current_cycles_of(user, today)
+    return {
+        "columns": [_("Enterprise"), _("Current round"), _("Accounting period"), _("Next round starts")],
+        "rows": [
+            [
+                c.enterprise,
+                c.name,
+                f"{c.accounting_start:%Y-%m-%d} ~ {c.accounting_end:%Y-%m-%d}",
+                f"{c.next_start:%Y-%m-%d}" + ("" if c.next_registered else _(" (planned)")),
+            ]
+            for c in rows
+        ],
+    }
+
+
+# --- the home-page KPIs ---
+
+
+def due_counts(user) -> dict[str, int]:
+    """Valid seal points overdue for detection, never detected, and due within 30 days (the states
+    the repair module's periodic job stores); ``due`` is the first two together."""
+    states = dict(
+        DetectionDue.objects.restrict(user, "view")
+        .filter(seal_point__is_valid=True)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    State = DetectionDue.State
+    overdue, never = states.get(State.OVERDUE, 0), states.get(State.NEVER, 0)
+    return {"overdue": overdue, "never": never, "due": overdue + never, "soon": states.get(State.DUE_SOON, 0)}
+
+
+def pending_reviews(user):
+    """The LDAR records awaiting the bureau's review that the user sees: enterprise profiles and
+    delayed repairs."""
+    submitted = ReviewStatus.SUBMITTED
+    return {
+        "profiles": EnterpriseProfile.objects.restrict(user, "view").filter(status=submitted).count(),
+        "delays": DelayedRepair.objects.restrict(user, "view").filter(status=submitted).count(),
+    }
+
+
+def home_kpis(user) -> dict[str, int]:
+    tasks = RepairTask.objects.restrict(user, "view")
+    reviews = pending_reviews(user)
+    return {
+        "open_leaks": tasks.filter(state=RepairTask.State.OPEN).count(),
+        "overdue_repairs": tasks.filter(state=RepairTask.State.OPEN, overdue=True).count(),
+        **due_counts(user),
+        "pending_reviews": reviews["profiles"] + reviews["delays"],
+        "pending_delays": reviews["delays"],
+    }
