@@ -115,12 +115,13 @@ def candidates(field: models.Field, form_field, index: int) -> list:
         return [o.pk for o in form_field.queryset[:5]]
     if field.choices:
         return [value for value, _label in field.flatchoices if value not in ("", None)][:3]
+    # Seconds, so that a widget rendering minutes only (and so saving a changed time) is caught.
     if isinstance(field, models.DateTimeField):
-        return [timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 30)))]
+        return [timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 30, 15)))]
     if isinstance(field, models.DateField):
         return [day]
     if isinstance(field, models.TimeField):
-        return [datetime.time(8, 30)]
+        return [datetime.time(8, 30, 15)]
     if isinstance(field, models.BooleanField):
         return [True]
     if isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from lantian.core.divisions import read_divisions
-from lantian.core.models import Division, Organization
+from lantian.core.models import Division, Organization, OrganizationLink
 from tests.conftest import make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,29 @@ def test_link_rules_judge_new_relations_not_other_edits(tree, refuse_the_vendor)
     link.client = tree.ent_a2
     with pytest.raises(ValidationError):
         link.full_clean()
+
+
+def test_a_county_bureau_links_its_enterprise_to_an_agency_of_the_city(tree, client):
+    """The agency is filed with the city, outside the county's tree: the county still chooses it and
+    saves its own links, but cannot link another county's enterprise."""
+    from django.urls import reverse
+
+    link = OrganizationLink.objects.get(provider=tree.agency, client=tree.ent_a1)
+    client.force_login(tree.county_a_admin)
+    edit = reverse("core:organizationlink_edit", args=[link.pk])
+    assert (
+        client.post(
+            edit, {"provider": tree.agency.pk, "client": tree.ent_a1.pk, "since": "2026-01-05"}
+        ).status_code
+        == 302
+    )
+    link.refresh_from_db()
+    assert str(link.since) == "2026-01-05"
+    add = reverse("core:organizationlink_add")
+    assert client.post(add, {"provider": tree.vendor.pk, "client": tree.ent_a2.pk}).status_code == 302
+    refused = client.post(add, {"provider": tree.vendor.pk, "client": tree.ent_b1.pk})
+    assert refused.status_code == 200 and "client" in refused.context["form"].errors
+    tree.agency.is_active = False
+    tree.agency.save()
+    offered = client.get(add).context["form"].fields["provider"].queryset
+    assert tree.agency not in offered and tree.vendor in offered

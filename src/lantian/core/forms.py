@@ -1,6 +1,7 @@
 """Form plumbing shared by every page: Tabler styling, ISO date inputs, searchable and scoped dropdowns."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +11,12 @@ from lantian.core.validators import NoControlCharacters
 
 # (widget, HTML input type, the value format that input type reads and writes). A browser shows a
 # date input blank unless its value is ISO, and posts ISO back: the localised format would be lost.
+# Times keep their seconds (an instrument's reading times have them; a minutes-only value would change
+# the stored time on every edit), so those inputs step by one second.
 ISO_INPUTS = (
-    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
+    (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M:%S"),
     (forms.DateInput, "date", "%Y-%m-%d"),
-    (forms.TimeInput, "time", "%H:%M"),
+    (forms.TimeInput, "time", "%H:%M:%S"),
 )
 
 
@@ -56,6 +59,8 @@ def style_widget(widget: forms.Widget) -> None:
     for kind, input_type, value_format in ISO_INPUTS:
         if isinstance(widget, kind):
             widget.input_type, widget.format = input_type, value_format
+            if input_type != "date":
+                widget.attrs.setdefault("step", "1")
             break
 
 
@@ -119,9 +124,15 @@ class OrganizationLinkForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         from lantian.core.models import Organization
 
-        self.fields["provider"].queryset = self.fields["provider"].queryset.filter(
-            kind__in=[Organization.Kind.AGENCY, Organization.Kind.VENDOR]
-        )
+        # Providers are chosen from every testing agency and operations vendor, not from the user's own
+        # tree: a county bureau links its enterprises to agencies filed with the city. The link's scope
+        # is its client's (the enterprise must be the user's to link).
+        providers = Organization.objects.filter(kind__in=[Organization.Kind.AGENCY, Organization.Kind.VENDOR])
+        if self.instance.pk:
+            providers = providers.filter(Q(is_active=True) | Q(pk=self.instance.provider_id))
+        else:
+            providers = providers.filter(is_active=True)
+        self.fields["provider"].queryset = providers
 
 
 def division_errors(code: str, level: str, parent) -> dict[str, str]:
