@@ -11,7 +11,10 @@ class LdarConfig(AppConfig):
         from lantian.ldar import (  # noqa: F401 (registers models, menu, home)
             guardrails_checks,
             home,
+            home_guardrails,
             navigation,
             registrations,
             registrations_detection,
+            registrations_guardrails,
+            registrations_repair,
         )

@@ -45,7 +45,38 @@ register_menu(
                 _("Inaccessible-point records"), "ldar:inaccessiblepoint_list", "ldar.view_inaccessiblepoint"
             ),
             MenuItem(_("Leak rule sets"), "ldar:leakruleset_list", "ldar.view_leakruleset"),
+            MenuItem(_("Guard-rail flags"), "ldar:guardrailflag_list", "ldar.view_guardrailflag"),
+            MenuItem(_("Flags by testing agency"), "ldar:guardrails_by_agency", "ldar.view_guardrailflag"),
+            MenuItem(_("Guard rails"), "ldar:guardrailrule_list", "ldar.view_guardrailrule"),
         ),
         weight=21,
+    ),
+)
+register_menu(
+    "ldar.statistics",
+    MenuGroup(
+        _("LDAR statistics"),
+        "chart-pie",
+        (
+            MenuItem(_("Seal-point statistics"), "ldar:statistics_sealpoints", "ldar.view_sealpoint"),
+            MenuItem(_("Detected-point statistics"), "ldar:statistics_detected", "ldar.view_detectionrecord"),
+            MenuItem(_("Re-tested-point statistics"), "ldar:statistics_retested", "ldar.view_retestrecord"),
+            MenuItem(
+                _("Big screen: city overview"), "ldar:screen_city", "ldar.view_sealpoint", new_window=True
+            ),
+            MenuItem(
+                _("Big screen: enterprise comparison"),
+                "ldar:screen_comparison",
+                "ldar.view_sealpoint",
+                new_window=True,
+            ),
+            MenuItem(
+                _("Big screen: seal-point statistics"),
+                "ldar:screen_points",
+                "ldar.view_sealpoint",
+                new_window=True,
+            ),
+        ),
+        weight=23,
     ),
 )

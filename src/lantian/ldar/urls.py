@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lantian.core import registry
-from lantian.ldar import views, views_detection
+from lantian.ldar import screens_urls, views, views_detection, views_guardrails
 
 app_name = "ldar"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("archive/<str:level>/<int:pk>/", views.ArchiveTreeView.as_view(), name="archive_node"),
     path("photos/<str:model>/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("workorders/<int:pk>/walk/", views_detection.WorkOrderWalkView.as_view(), name="workorder_walk"),
+    path("guardrails/agencies/", views_guardrails.FlagsByAgencyView.as_view(), name="guardrails_by_agency"),
+    *screens_urls.urlpatterns,
     *registry.urlpatterns("ldar"),
 ]

@@ -28,10 +28,28 @@ from lantian.ldar.models.detection import (
     WorkOrder,
     WorkPlan,
 )
+from lantian.ldar.models.repair import (
+    AvoInspection,
+    DelayedRepair,
+    DetectionDue,
+    RepairMonth,
+    RepairOrder,
+    RepairTask,
+    SpotCheck,
+    SpotCheckReading,
+)
 from lantian.ldar.models.guardrails import GuardRailFlag, GuardRailRule, WorkOrderCheck
 
 __all__ = [
     "Area",
+    "AvoInspection",
+    "DelayedRepair",
+    "DetectionDue",
+    "RepairMonth",
+    "RepairOrder",
+    "RepairTask",
+    "SpotCheck",
+    "SpotCheckReading",
     "BackgroundRecord",
     "CalibrationRecord",
     "ComponentGroup",

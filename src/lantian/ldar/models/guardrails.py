@@ -24,6 +24,83 @@ DEFAULTS = kernel.GuardRailSettings()
 WHOLE_NUMBERS = frozenset(f.name for f in dataclass_fields(kernel.GuardRailSettings) if f.type == "int")
 
 
+# What each parameter means, for the bureau's form and the rules' list (the kernel's field names).
+PARAMETERS = {
+    "dwell_seconds": (
+        _("least dwell time (s)"),
+        _(
+            "A reading shorter than this is impossible: the probe waits about twice the instrument's "
+            "response time (HJ 733-2014)."
+        ),
+    ),
+    "walking_speed": (
+        _("fastest walk (m/s)"),
+        _("Faster than this between two groups, nobody walked it (a brisk walk is 1.5 m/s)."),
+    ),
+    "heap_band": (
+        _("band under the threshold (share)"),
+        _("E.g. 0.1: net values from 90 % of the threshold up to it."),
+    ),
+    "heap_expected_share": (
+        _("expected share in the band"),
+        _("The share of a genuine survey's readings that lies in the band."),
+    ),
+    "heap_min_readings": (
+        _("least readings to judge"),
+        _("Work orders with fewer readings are not judged by this rule."),
+    ),
+    "heap_min_in_band": (_("least readings in the band"), _("Fewer readings in the band are never flagged.")),
+    "repeated_background_share": (
+        _("largest share of one background"),
+        _("E.g. 0.5: more than half the readings with one background value is flagged."),
+    ),
+    "repeated_wind_share": (
+        _("largest share of one wind direction"),
+        _("Blank wind values are not counted."),
+    ),
+    "repeated_min_readings": (
+        _("least readings to judge"),
+        _("Work orders with fewer readings are not judged by this rule."),
+    ),
+    "dwell_min_variation": (
+        _("least variation of dwell times"),
+        _("Coefficient of variation (standard deviation ÷ mean); below it the times are machine-made."),
+    ),
+    "dwell_min_readings": (
+        _("least readings to judge"),
+        _("Work orders with fewer readings are not judged by this rule."),
+    ),
+    "zero_reading": (_("zero reading up to (μmol/mol)"), _("Readings at or below this count as zero.")),
+    "zero_floor_share": (
+        _("least expected share of zeros"),
+        _("The enterprise's history counts as at least this share."),
+    ),
+    "zero_ratio": (
+        _("times the history"),
+        _("Flagged when the share of zeros is at least this many times the enterprise's history."),
+    ),
+    "zero_min_readings": (
+        _("least readings to judge"),
+        _("Work orders with fewer readings are not judged by this rule."),
+    ),
+    "significance": (
+        _("significance level"),
+        _("Flagged only when the binomial test's p-value is below this, e.g. 0.001."),
+    ),
+}
+SHARES = frozenset(
+    {
+        "heap_band",
+        "heap_expected_share",
+        "repeated_background_share",
+        "repeated_wind_share",
+        "zero_floor_share",
+        "significance",
+    }
+)
+MAY_BE_ZERO = frozenset({"zero_reading", "dwell_seconds"})
+
+
 def default_parameters(code: str) -> dict:
     return {name: getattr(DEFAULTS, name) for name in kernel.RULES_BY_CODE[code].parameters}
 
@@ -60,6 +137,11 @@ class GuardRailRule(models.Model):
     def per(self) -> str:
         return gettext("work order") if self.rule.per == "work order" else gettext("record")
 
+    @property
+    def parameter_text(self) -> str:
+        values = {**default_parameters(self.code), **(self.parameters or {})}
+        return "；".join(f"{PARAMETERS[name][0]} {value:g}" for name, value in values.items())
+
     def settings(self) -> kernel.GuardRailSettings:
         """The kernel's settings with this rule's parameters (the kernel validates them)."""
         values = {**default_parameters(self.code), **(self.parameters or {})}
@@ -72,19 +154,15 @@ class GuardRailRule(models.Model):
         known = default_parameters(self.code)
         unknown = set(self.parameters or {}) - set(known)
         if unknown:
-            raise ValidationError(
-                {
-                    "parameters": gettext("Unknown parameters: %(names)s.")
-                    % {"names": ", ".join(sorted(unknown))}
-                }
-            )
+            names = ", ".join(sorted(unknown))
+            raise ValidationError(gettext("Unknown parameters: %(names)s.") % {"names": names})
         for name, value in (self.parameters or {}).items():
             if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-                raise ValidationError({"parameters": gettext("%(name)s is not a number.") % {"name": name}})
+                raise ValidationError(gettext("%(name)s is not a number.") % {"name": name})
         try:
             self.settings()
         except ValueError as error:
-            raise ValidationError({"parameters": str(error)}) from None
+            raise ValidationError(str(error)) from None
 
 
 class GuardRailFlag(models.Model):
