@@ -17,6 +17,8 @@ urlpatterns = [
     path("ldar/", include("lantian.ldar.urls")),
     path("agencies/", include("lantian.agencies.urls")),
     path("knowledge/", include("lantian.knowledge.urls")),
+    path("approvals/", include("lantian.approvals.urls")),
+    path("air/", include("lantian.air.urls")),
     path("rectification/", include("lantian.rectification.urls")),
     path("api/", include("lantian.core.api.urls")),
 ]

@@ -34,8 +34,13 @@ INSTALLED_APPS = [
     "lantian.ldar",
     "lantian.agencies",
     "lantian.knowledge",
+    "lantian.approvals",
+    "lantian.air",
     "lantian.rectification",
 ]
+
+# The 前置库 of construction approvals is a second database (DATABASES["exchange"]): lantian.approvals.router.
+DATABASE_ROUTERS = ["lantian.approvals.router.ExchangeRouter"]
 
 MIDDLEWARE = [
     "lantian.core.middleware.RequestIdMiddleware",

@@ -2,6 +2,8 @@
 
 import os
 
+import dj_database_url
+
 from .base import *  # noqa: F403
 from .base import STATIC_ROOT, VAR_DIR
 
@@ -28,6 +30,10 @@ DATABASES = {
         },
     }
 }
+# The 前置库 (exchange database) of construction approvals: an SQLite file unless LANTIAN_EXCHANGE_URL names one.
+DATABASES["exchange"] = dj_database_url.parse(
+    os.environ.get("LANTIAN_EXCHANGE_URL") or f"sqlite:///{VAR_DIR / 'exchange.sqlite3'}"
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Latest device values: written by the HJ 212 gateway process, read by the web process.

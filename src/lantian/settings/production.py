@@ -40,6 +40,17 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 DATABASES = {
     "default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
 }
+# The 前置库 of construction approvals: LANTIAN_EXCHANGE_URL, or else the schema LANTIAN_EXCHANGE_SCHEMA
+# (default "spgl", created by the DBA) of the main database.
+DATABASES["exchange"] = dj_database_url.parse(
+    os.environ.get("LANTIAN_EXCHANGE_URL") or _require("DATABASE_URL"),
+    conn_max_age=60,
+    conn_health_checks=True,
+)
+if not os.environ.get("LANTIAN_EXCHANGE_URL"):
+    DATABASES["exchange"].setdefault("OPTIONS", {})["options"] = (
+        f"-c search_path={os.environ.get('LANTIAN_EXCHANGE_SCHEMA', 'spgl')}"
+    )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _require("REDIS_URL")},
     # Latest device values, written by the HJ 212 gateways (lantian.hj212.storage).

@@ -21,6 +21,12 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+# The 前置库 of construction approvals: a second test database on the same server (created without
+# migrations: the router puts only the exchange tables there).
+DATABASES["exchange"] = {**DATABASES["default"], "TEST": {"MIGRATE": False}}
+if os.environ.get("DATABASE_URL"):
+    DATABASES["exchange"]["TEST"]["NAME"] = f"test_{DATABASES['default']['NAME']}_exchange"
+
 if os.environ.get("REDIS_URL"):
     _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 else:

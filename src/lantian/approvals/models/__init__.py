@@ -1,0 +1,37 @@
+from lantian.approvals.models.exchange import (  # noqa: F401  # noqa: F401
+    EXCHANGE_MODELS,
+    TABLES,
+    HandlingDetailRow,
+    HandlingRow,
+    ProcessRow,
+    ProjectRow,
+    SpecialProcedureRow,
+    StageItemRow,
+    StageRow,
+    UnitRow,
+)
+from lantian.approvals.models.projects import (  # noqa: F401
+    ApprovalItem,
+    ApprovalProcess,
+    ClockState,
+    CodeMap,
+    HandlingRecord,
+    HandlingStatus,
+    ItemConfigChange,
+    ItemInstance,
+    JointAcceptance,
+    LimitUnit,
+    ParallelApproval,
+    ProcessStage,
+    ProcessType,
+    Project,
+    StageKind,
+)
+from lantian.approvals.models.supervision import (  # noqa: F401
+    Correction,
+    ExchangeBatch,
+    ExchangeRow,
+    QualityFinding,
+    QualityRun,
+    RectificationTask,
+)

@@ -1,0 +1,39 @@
+"""Database routing of the 前置库: the exchange tables (``models.exchange``) live in the database
+``exchange`` and only there; nothing else of the application lives in it."""
+
+EXCHANGE = "exchange"
+
+# core's post-migrate hook loads the work calendar into every database migrate runs on
+# (lantian.core.worktime.load_after_migrate): its table must exist in the exchange database too.
+ALSO_IN_EXCHANGE = frozenset({("core", "workcalendarday")})
+
+
+def is_exchange_model(model) -> bool:
+    return getattr(model, "exchange", False) is True
+
+
+class ExchangeRouter:
+    def db_for_read(self, model, **hints):
+        return EXCHANGE if is_exchange_model(model) else None
+
+    db_for_write = db_for_read
+
+    def allow_relation(self, obj1, obj2, **hints):
+        if is_exchange_model(type(obj1)) or is_exchange_model(type(obj2)):
+            return is_exchange_model(type(obj1)) and is_exchange_model(type(obj2))
+        return None
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        model = hints.get("model")
+        if model is None and app_label == "approvals" and model_name is not None:
+            from django.apps import apps
+
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                model = None
+        if model is not None and is_exchange_model(model):
+            return db == EXCHANGE
+        if db == EXCHANGE:
+            return (app_label, model_name) in ALSO_IN_EXCHANGE
+        return None
