@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from lantian.core.views.auth import LoginView, PasswordChangeView
 from lantian.core.views.home import HomeView
+from lantian.ops.health import HealthView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -20,6 +21,9 @@ urlpatterns = [
     path("approvals/", include("lantian.approvals.urls")),
     path("air/", include("lantian.air.urls")),
     path("rectification/", include("lantian.rectification.urls")),
+    path("ops/", include("lantian.ops.urls")),
+    path("health/", HealthView.as_view(), name="health"),  # load balancers (lantian.ops.health)
+    path("", include("django_prometheus.urls")),  # /metrics
     path("api/", include("lantian.core.api.urls")),
 ]
 

@@ -29,11 +29,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "health_check",  # /health/ (lantian.ops.health)
+    "django_prometheus",  # /metrics
+    "dbbackup",  # connectors of manage.py backup / restore (lantian.ops.backup)
     "lantian.core",
     "lantian.hj212",
     "lantian.ldar",
     "lantian.agencies",
     "lantian.knowledge",
+    "lantian.ops",
     "lantian.approvals",
     "lantian.air",
     "lantian.rectification",
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
 DATABASE_ROUTERS = ["lantian.approvals.router.ExchangeRouter"]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
     "lantian.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ with DEBUG off too (the embedded default has no nginx in front).
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "lantian.core.middleware.PasswordChangeRequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -294,3 +300,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Operations (lantian.ops): the platform's own backups (manage.py backup / restore, periodic job ops.backup).
+LANTIAN_BACKUP_DIR = VAR_DIR / "backups"
+LANTIAN_BACKUP_EVERY_HOURS = 24
+LANTIAN_BACKUP_KEEP_DAYS = 30  # archives older than this are removed ...
+LANTIAN_BACKUP_KEEP_MIN = 7  # ... but never the newest seven successful ones

@@ -1,0 +1,108 @@
+"""The Django side of the SLA clocks: an incident's readings from the pure kernel (``lantian.ops.sla``)
+and the stored states, refreshed on every change of an incident and in bulk by the periodic job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lantian.core.worktime import calendar as work_calendar
+from lantian.ops.models import ClockState, Contract, Incident
+from lantian.ops.sla import ClockReading, Timeline, incident_clocks, report_due
+
+
+def calendar_for(contract: Contract, office=None):
+    """None (24×7) or the platform's work calendar, as the contract chooses."""
+    if contract.calendar == Contract.Calendar.OFFICE:
+        return office if office is not None else work_calendar()
+    return None
+
+
+def readings(incident: Incident, now: datetime | None = None, office=None) -> dict[str, ClockReading]:
+    """The incident's clocks now. Reads its pauses (prefetch ``pauses`` for many incidents)."""
+    now = now or timezone.now()
+    pauses = [(p.started_at, p.ended_at) for p in incident.pauses.all()]
+    return incident_clocks(
+        Timeline(**incident.timeline_kwargs()),
+        incident.severity.targets(hardware=incident.hardware),
+        now=now,
+        pauses=pauses,
+        calendar=calendar_for(incident.contract, office),
+    )
+
+
+def apply_readings(incident: Incident, clocks: dict[str, ClockReading], now: datetime) -> list[str]:
+    """Set the stored, derived fields from ``clocks``; returns the names of the fields that changed."""
+    values = {
+        "own_state": clocks["own"].state,
+        "restore_state": clocks["restore"].state if "restore" in clocks else "",
+        "resolve_state": clocks["resolve"].state if "resolve" in clocks else "",
+        "breached": any(reading.breached for reading in clocks.values()),
+        "next_due_at": min((r.due_at for r in clocks.values() if r.due_at is not None), default=None),
+        "report_due_at": report_due(incident.resolved_at) if incident.resolved_at else None,
+        "status": status_of(incident),
+    }
+    changed = [name for name, value in values.items() if getattr(incident, name) != value]
+    for name, value in values.items():
+        setattr(incident, name, value)
+    incident.clocks_at = now
+    return [*changed, "clocks_at"]
+
+
+def status_of(incident: Incident) -> str:
+    if incident.resolved_at:
+        return Incident.Status.RESOLVED
+    if any(p.ended_at is None for p in incident.pauses.all()):
+        return Incident.Status.PENDING
+    if incident.responded_at:
+        return Incident.Status.OWNED
+    return Incident.Status.NEW
+
+
+def refresh(incident: Incident, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    fields = apply_readings(incident, readings(incident, now), now)
+    Incident.objects.filter(pk=incident.pk).update(**{name: getattr(incident, name) for name in fields})
+
+
+def refresh_open(now: datetime, batch: int = 500) -> tuple[int, int]:
+    """Refresh the clocks of every incident not resolved, and of those resolved whose stored states are
+    older than their resolution; (incidents seen, incidents that changed). One calendar for the loop."""
+    office = work_calendar()
+    seen = changed = 0
+    pending = Incident.objects.filter(
+        Q(resolved_at__isnull=True) | Q(clocks_at__isnull=True) | Q(clocks_at__lt=F("resolved_at"))
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        rows = list(
+            Incident.objects.filter(pk__in=ids[start : start + batch])
+            .select_related("severity", "contract")
+            .prefetch_related("pauses")
+        )
+        updates = []
+        for incident in rows:
+            seen += 1
+            fields = apply_readings(incident, readings(incident, now, office), now)
+            if len(fields) > 1:
+                changed += 1
+            updates.append(incident)
+        Incident.objects.bulk_update(
+            updates,
+            [
+                "own_state",
+                "restore_state",
+                "resolve_state",
+                "breached",
+                "next_due_at",
+                "report_due_at",
+                "status",
+                "clocks_at",
+            ],
+        )
+    return seen, changed
+
+
+STATE_CSS = {ClockState.OK: "success", ClockState.WARNING: "warning", ClockState.BREACHED: "danger"}

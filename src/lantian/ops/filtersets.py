@@ -1,0 +1,37 @@
+"""Filters of the ops lists: one builder, since every list filters by its contract, its choices and
+dates the same way; dropdowns offer only what the user may see."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from lantian.core.filtersets import SearchFilterSet
+from lantian.ops import models as m
+
+
+def visible_contracts(request):
+    return m.Contract.objects.restrict(request.user, "view")
+
+
+def filterset_for(model, *, search=(), fields=(), contract="contract"):
+    """A SearchFilterSet of ``model``: text search over ``search``, a scoped contract dropdown along the
+    lookup ``contract`` (None: none), and django-filter's own filters for ``fields``."""
+    attrs = {"search_fields": tuple(search)}
+    names = ["q"]
+    if contract:
+        attrs["contract"] = django_filters.ModelChoiceFilter(
+            field_name=contract, queryset=visible_contracts, label=_("contract")
+        )
+        names.append("contract")
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names + list(fields)})
+    return type(f"{model.__name__}FilterSet", (SearchFilterSet,), attrs)
+
+
+class ContractFilterSet(SearchFilterSet):
+    search_fields = ("name", "number", "client__name", "vendor__name", "systems")
+
+    class Meta:
+        model = m.Contract
+        fields = ["q", "calendar", "scheme"]
+
+
+ContractFilterSet.base_filters["scheme"].queryset = m.AssessmentScheme.objects.all()

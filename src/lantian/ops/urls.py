@@ -1,0 +1,5 @@
+from lantian.core import registry
+
+app_name = "ops"
+
+urlpatterns = registry.urlpatterns("ops")
