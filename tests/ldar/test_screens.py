@@ -119,7 +119,6 @@ def test_the_city_overview_counts_the_jurisdiction(screen, tree):
     assert kpi(figures, _("Valid seal points")) == 5
     assert kpi(figures, _("Accessible")) == 4
     assert kpi(figures, _("Inaccessible")) == 1
-    assert figures["accessibility"]["values"] == [4, 1]
     # ent_a1: 3 points, 2 readings of which 1 leaking = 50 %: medium (< 2,000 points); ent_a2: no reading
     rows = {row[0]: row[1:] for row in figures["grades"]["rows"]}
     assert rows["甲一化工"] == [3, 50.0, _("Medium risk")]

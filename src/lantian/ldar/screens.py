@@ -168,10 +168,6 @@ def city_overview(user, today: datetime.date) -> dict:
                 "attention": counts["inaccessible"] > 0,
             },
         ],
-        "accessibility": {
-            "categories": [_("Accessible"), _("Inaccessible")],
-            "values": [counts["accessible"], counts["inaccessible"]],
-        },
         "grades": {
             "columns": [_("Enterprise"), _("Seal points"), _("Leak rate (%)"), _("Risk grade")],
             "rows": [
@@ -182,6 +178,7 @@ def city_overview(user, today: datetime.date) -> dict:
         "grade_counts": {
             "categories": [labels[g] for g in (HIGH, MEDIUM, LOW)],
             "values": [sum(1 for row in graded if row["grade"] == g) for g in (HIGH, MEDIUM, LOW)],
+            "colors": [GRADE_COLORS[g] for g in (HIGH, MEDIUM, LOW)],
         },
         "rule": risk_rule(),
         "trend": leak_trend(user, today),

@@ -73,14 +73,7 @@ class CityScreen(BigScreenView):
         ),
         Widget("grades", gettext_lazy("Enterprise leak-risk grade"), "table", source, "2 / 1 / 5 / 4"),
         Widget("rule", gettext_lazy("How the grade is given"), "note", source, "5 / 1 / 7 / 4"),
-        Widget("grade_counts", gettext_lazy("Enterprises by risk grade"), "pie", source, "2 / 10 / 4 / 13"),
-        Widget(
-            "accessibility",
-            gettext_lazy("Accessible and inaccessible seal points"),
-            "pie",
-            source,
-            "4 / 10 / 5 / 13",
-        ),
+        Widget("grade_counts", gettext_lazy("Enterprises by risk grade"), "pie", source, "2 / 10 / 5 / 13"),
         Widget("trend", gettext_lazy("City leak trend (last 12 months)"), "line", source, "5 / 4 / 7 / 8"),
         Widget(
             "ranking", gettext_lazy("Enterprise ranking by leaks this year"), "hbar", source, "5 / 8 / 7 / 10"

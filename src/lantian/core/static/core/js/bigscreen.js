@@ -133,7 +133,11 @@
           label: { color: text, fontSize: dark ? 14 : 12, formatter: function (item) {
             return item.name + "\n" + (total ? (item.value * 100 / total).toFixed(1) : "0.0") + "%";
           } },
-          data: data.categories.map(function (name, i) { return { name: name, value: data.values[i] }; })
+          data: data.categories.map(function (name, i) {
+            var slice = { name: name, value: data.values[i] };
+            if (data.colors && data.colors[i]) { slice.itemStyle = { color: data.colors[i] }; }
+            return slice;
+          }).filter(function (slice) { return slice.value > 0; })
         }]
       };
     }
@@ -226,7 +230,9 @@
       var marker = L.circleMarker([p.lat, p.lng], {
         radius: 9, color: "#ffffff", weight: 1, fillColor: p.color || palette[0], fillOpacity: 0.9
       });
-      marker.bindTooltip(escapeHtml(p.name) + (p.label ? "<br>" + escapeHtml(p.label) : ""));  // Leaflet reads HTML
+      // Leaflet reads a tooltip as HTML; a few points are named on the map, many only on hover
+      marker.bindTooltip(escapeHtml(p.name) + (p.label ? "<br>" + escapeHtml(p.label) : ""),
+        { permanent: data.points.length <= 20, direction: "top", offset: [0, -8] });
       marker.addTo(state.layer);
       bounds.push([p.lat, p.lng]);
     });
