@@ -3,6 +3,10 @@ a work plan and work order per area, a day's calibration and background before e
 reading of every accessible point (about 2 % of them leaking, as plants report 1–3 %), the
 inaccessible points recorded with their reasons, and re-tests of some leaks after repair.
 
+The guard rails find nothing in it. ``build_planted_demo`` (``demo_guardrails``) adds the falsified work:
+陕西清源检测 at 渭川宏远化工, whose readings heap just under the threshold in a few work orders and whose
+inspector walks faster than a person in one; its other work orders are as clean as 华测's.
+
 Run by ``ldar.demo.build_demo`` after the archive and the instruments exist. Idempotent: a plant whose
 cycle exists is left as it is. Rows are written in bulk; each reading is derived and decided by the
 model's own ``derive()`` (no query per row), as the import does. The agency's filing is approved by the
@@ -16,6 +20,8 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+
+from lantian.ldar.demo_guardrails import build_planted_demo, check_cycle, place_groups
 
 PLANT = "渭川金泰石化有限公司"
 AGENCY = "渭川华测环境检测有限公司"
@@ -57,7 +63,7 @@ def build_detection_demo() -> list[str]:
     if plant is None or agency is None or instrument is None:
         return []
     if DetectionCycle.objects.filter(enterprise=plant, year=2026, round=1).exists():
-        return []
+        return build_planted_demo()
     rng = random.Random(37822)
     cycle = DetectionCycle.objects.create(
         enterprise=plant,
@@ -124,7 +130,7 @@ def build_detection_demo() -> list[str]:
                 operator=INSPECTORS[1 + used % 2],
                 started_at=started,
                 ended_at=started + datetime.timedelta(seconds=rng.randint(25, 40)),
-                wind_direction=WINDS[(day.toordinal()) % len(WINDS)],
+                wind_direction=wind_of(day, rng),
                 position="轴封" if point.is_dynamic else "",
             )
             record._groups, record._thresholds, record._orders, record._permits = (
@@ -154,10 +160,19 @@ def build_detection_demo() -> list[str]:
         retest.derive()
         retests.append(retest)
     RetestRecord.objects.bulk_create(retests)
+    place_groups(plant)
+    check_cycle(cycle)
     return [
         f"LDAR 检测：{PLANT} 2026 年第 1 轮，{len(readings)} 条检测记录，{len(leaks)} 个泄漏点"
-        f"（{len(leaks) / max(1, len(readings)):.1%}），{len(unreachable)} 个不可达点，{len(retests)} 条复检"
+        f"（{len(leaks) / max(1, len(readings)):.1%}），{len(unreachable)} 个不可达点，{len(retests)} 条复检",
+        *build_planted_demo(),
     ]
+
+
+def wind_of(day: datetime.date, rng) -> str:
+    """The day's prevailing wind, turning now and then to its neighbours (as noted at each point)."""
+    prevailing = day.toordinal() % len(WINDS)
+    return WINDS[(prevailing + rng.choice((0, 0, 0, 1, -1))) % len(WINDS)]
 
 
 def background_of(cycle, instrument, day, rng):
