@@ -245,7 +245,8 @@ def run(count: int, profile: bool, setup_seconds: float) -> bool:
     print(f"leaks: {leaks:,} ({leaks / count:.1%}), every decision equal to the kernel's vectorised one; "
           f"readings in a work order: {ordered:,}; change log: {logged:,} entries")  # fmt: skip
     print(f"guard rails: {checked:,} work orders checked after the import's commit (part of its time); "
-          f"checking them again alone: {checks:.1f} s (CPU {checks_cpu:.1f} s); flags: {flags or 'none'}")  # fmt: skip
+          f"checking them again alone: {checks:.1f} s (CPU {checks_cpu:.1f} s); flags: "
+          f"{flags or 'none'}")  # fmt: skip
     return imported >= IMPORT_TARGET
 
 
