@@ -1,0 +1,128 @@
+"""The power archive's forms: scoped dropdowns (``ScopedFormMixin``); relations checked against the
+enterprise in the form, so that pages, bulk edit, API and import apply the same rules."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lantian.core.forms import ScopedFormMixin
+from lantian.core.models import Organization
+from lantian.hj212.models import Device
+from lantian.power.models import (
+    AlarmRule,
+    CodeMapping,
+    MonitoringPoint,
+    PowerProfile,
+    ProductionFacility,
+    RunningThreshold,
+    TreatmentFacility,
+)
+
+
+class EnterpriseFormMixin(ScopedFormMixin):
+    """The enterprise dropdown offers enterprises only; an enterprise user's own is chosen already."""
+
+    enterprise_field = "enterprise"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get(self.enterprise_field)
+        if field is None:
+            return
+        field.queryset = field.queryset.filter(kind=Organization.Kind.ENTERPRISE)
+        if not self.instance.pk and not self.is_bound and not self.initial.get(self.enterprise_field):
+            choices = list(field.queryset[:2])
+            if len(choices) == 1:
+                self.initial[self.enterprise_field] = choices[0].pk
+
+
+class PowerProfileForm(EnterpriseFormMixin, forms.ModelForm):
+    class Meta:
+        model = PowerProfile
+        fields = [
+            "enterprise", "credit_code", "industry", "industry_small_category", "address", "longitude",
+            "latitude", "remark",
+        ]  # fmt: skip
+        widgets = {"remark": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["enterprise"].disabled = True  # a profile stays with its enterprise
+
+
+class ProductionFacilityForm(EnterpriseFormMixin, forms.ModelForm):
+    class Meta:
+        model = ProductionFacility
+        fields = ["enterprise", "code", "name", "remark"]
+
+
+class TreatmentFacilityForm(EnterpriseFormMixin, forms.ModelForm):
+    class Meta:
+        model = TreatmentFacility
+        fields = ["enterprise", "code", "name", "serves", "remark"]
+
+    def clean(self):
+        data = super().clean()
+        enterprise, serves = data.get("enterprise"), data.get("serves")
+        if enterprise and serves and any(facility.enterprise_id != enterprise.pk for facility in serves):
+            self.add_error(
+                "serves", _("A treatment facility serves production facilities of its own enterprise.")
+            )
+        return data
+
+
+class MonitoringPointForm(EnterpriseFormMixin, forms.ModelForm):
+    class Meta:
+        model = MonitoringPoint
+        fields = [
+            "enterprise", "code", "name", "kind", "production_facility", "treatment_facility", "device",
+            "rated_power_kw", "ct_ratio", "pt_ratio", "networked_on", "is_active",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        device = self.fields["device"]
+        device.queryset = device.queryset.filter(kind=Device.Kind.POWER_METER)
+
+
+class RunningThresholdForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = RunningThreshold
+        fields = ["point", "valid_from", "threshold_kw", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        point = data.get("point")
+        if point is not None and point.kind == MonitoringPoint.Kind.TOTAL:
+            self.add_error("point", _("Running thresholds are set on production and treatment points."))
+        return data
+
+
+class CodeMappingForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CodeMapping
+        fields = ["code", "quantity", "factor", "source"]
+
+    def clean_factor(self):
+        factor = self.cleaned_data["factor"]
+        if factor == 0:
+            raise ValidationError(_("A factor of 0 would erase every value."))
+        return factor
+
+
+class AlarmRuleForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = AlarmRule
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "minutes",
+            "share",
+            "night_start",
+            "night_end",
+            "enabled",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

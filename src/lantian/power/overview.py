@@ -1,0 +1,115 @@
+"""The city overview's figures, from the last complete quarter hour's roll-ups and the events, each
+one aggregate query within the user's scope (``restrict``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.urls import reverse
+
+from lantian.core.models import Organization
+from lantian.hj212.models import OFFLINE_AFTER_MISSED_INTERVALS
+from lantian.power.ingest import floor_to
+from lantian.power.models import AlarmEvent, MonitoringPoint, PowerProfile, Rollup, TreatmentFacility
+from lantian.power.sql import local_offset_seconds
+
+QUARTER = 900
+LISTED = 50  # rows of "production without treatment" shown; the count is of all
+
+
+def last_quarter(now: datetime.datetime) -> datetime.datetime:
+    return floor_to(now, QUARTER, local_offset_seconds(now)) - datetime.timedelta(seconds=QUARTER)
+
+
+def running_facilities(points, quarter, kind: str, field: str) -> set[int]:
+    """Facilities of ``kind`` with a point running most of the quarter (a set of ids)."""
+    rows = Rollup.objects.filter(
+        step=QUARTER,
+        start=quarter,
+        point__in=points.filter(kind=kind).values("pk"),
+        running_samples__gt=F("samples") / 2.0,
+    )
+    return set(rows.values_list(f"point__{field}", flat=True))
+
+
+def production_without_treatment(user, now) -> tuple[datetime.datetime, list[tuple[int, int]]]:
+    """(the quarter, [(production facility id, enterprise id)]) of production facilities running
+    while none of the treatment facilities serving them runs."""
+    quarter = last_quarter(now)
+    points = MonitoringPoint.objects.restrict(user, "view").filter(is_active=True)
+    producing = running_facilities(points, quarter, MonitoringPoint.Kind.PRODUCTION, "production_facility_id")
+    treating = running_facilities(points, quarter, MonitoringPoint.Kind.TREATMENT, "treatment_facility_id")
+    serves = TreatmentFacility.serves.through.objects.filter(
+        productionfacility_id__in=producing,
+        treatmentfacility__in=TreatmentFacility.objects.restrict(user, "view").values("pk"),
+    ).values_list("productionfacility_id", "treatmentfacility_id", "treatmentfacility__enterprise_id")
+    served: dict[int, list] = {}
+    for production, treatment, enterprise in serves:
+        served.setdefault(production, [enterprise, False])
+        served[production][1] |= treatment in treating
+    return quarter, sorted(
+        (production, enterprise) for production, (enterprise, any_on) in served.items() if not any_on
+    )
+
+
+def online_enterprises(user, now) -> tuple[int, int]:
+    """(enterprises in the power archive, those with a meter heard within three intervals)."""
+    profiles = PowerProfile.objects.restrict(user, "view")
+    window = ExpressionWrapper(
+        F("device__interval") * datetime.timedelta(seconds=OFFLINE_AFTER_MISSED_INTERVALS),
+        output_field=DurationField(),
+    )
+    online = (
+        MonitoringPoint.objects.restrict(user, "view")
+        .filter(device__last_seen_at__isnull=False)
+        .alias(window=window)
+        .filter(device__last_seen_at__gte=now - F("window"))
+        .values("enterprise_id")
+    )
+    return profiles.count(), profiles.filter(enterprise_id__in=online).count()
+
+
+def city_overview(user, now) -> dict:
+    from lantian.power.models import ProductionFacility
+
+    total, online = online_enterprises(user, now)
+    quarter, uncovered = production_without_treatment(user, now)
+    listed = uncovered[:LISTED]
+    facilities = ProductionFacility.objects.in_bulk([production for production, _enterprise in listed])
+    events = AlarmEvent.objects.restrict(user, "view")
+    open_events = events.filter(status__in=AlarmEvent.OPEN_STATUSES)
+    by_district = (
+        open_events.values("enterprise__division_id", "enterprise__division__name")
+        .annotate(n=Count("pk"), ongoing=Count("pk", filter=Q(ongoing=True)))
+        .order_by("-n", "enterprise__division__name")
+    )
+    event_list = reverse("power:alarmevent_list")
+    enterprise_ids = {enterprise for _production, enterprise in listed}
+    names = dict(Organization.objects.filter(pk__in=enterprise_ids).values_list("pk", "name"))
+    return {
+        "enterprises": total,
+        "online": online,
+        "quarter": quarter,
+        "quarter_end": quarter + datetime.timedelta(seconds=QUARTER),
+        "uncovered_count": len(uncovered),
+        "uncovered": [
+            {
+                "facility": facilities.get(production),
+                "enterprise": names.get(enterprise, ""),
+                "url": reverse("power:enterprise", args=[enterprise]),
+            }
+            for production, enterprise in listed
+        ],
+        "open_events": open_events.count(),
+        "by_district": [
+            {
+                "name": row["enterprise__division__name"] or "—",
+                "count": row["n"],
+                "ongoing": row["ongoing"],
+                "url": f"{event_list}?is_open=true&division={row['enterprise__division_id'] or ''}",
+            }
+            for row in by_district
+        ],
+        "event_list": f"{event_list}?is_open=true",
+    }
