@@ -47,6 +47,13 @@ def setup_django(folder: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def credit_code(division: str, body: str) -> str:
+    from lantian.core.standards import credit_code_check_digit
+
+    first17 = f"91{division}{body}"
+    return first17 + credit_code_check_digit(first17)
+
+
 def build_city(enterprises: int, points: int):
     import numpy as np
     from django.db import connection, transaction
@@ -111,6 +118,7 @@ def build_city(enterprises: int, points: int):
             kind=Organization.Kind.ENTERPRISE,
             parent=city,
             division=division,
+            credit_code=credit_code("610323", f"MA6XB{e:04d}"),
             latitude=34.3 + e * 0.01,
             longitude=107.1 + e * 0.01,
         )
