@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from lantian.approvals import actions, exchange, quality, statistics
@@ -33,7 +34,7 @@ def test_the_clock_job_marks_overdue_and_the_department_to_do(world, login):
     # 5 working days from the close of 2 March end 9 March; by 20 March 10:00 it is 8 days and 1 hour over.
     assert world.case_housing.clock_state == "overdue"
     assert world.case_housing.overdue_by == pytest.approx(8 + 1 / 7, abs=1e-3)
-    page = login(world.builder).get("/todo/")
+    page = login(world.builder).get(reverse("core:todo"))
     assert world.case_housing.code in page.content.decode()
     assert world.case_planning.code not in page.content.decode()
 
@@ -115,7 +116,7 @@ def test_exchange_page_shows_failures_per_row(world, login):
         state="failed",
         reason="[linked] 无阶段",
     )
-    page = login(world.supervisor).get("/approvals/exchange/")
+    page = login(world.supervisor).get(reverse("approvals:exchange"))
     assert "[linked] 无阶段" in page.content.decode()
 
 
