@@ -6,6 +6,8 @@ The approach and its coefficients are in ``factors`` (2015 petrochemical LDAR gu
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -51,14 +53,74 @@ def _cells(rows) -> dict[tuple[str, str, str], int]:
 
 _CORRELATION_CELLS = _cells(CORRELATIONS)
 _AVERAGE_CELLS = _cells(AVERAGE_FACTORS)
-# Row index by [industry, type, state] and the coefficients by row, for the vectorised forms.
-_CORRELATION_GRID = np.array(
-    [[[_CORRELATION_CELLS[i, t, s] for s in MATERIAL_STATES] for t in TYPE_CODES] for i in INDUSTRIES]
-)
-_A = np.array([row.a for row in CORRELATIONS])
-_B = np.array([row.b for row in CORRELATIONS])
-_DEFAULT_ZERO = np.array([row.default_zero for row in CORRELATIONS])
-_PEGGED = np.array([row.pegged for row in CORRELATIONS])
+
+Cell = tuple[str, str, str]  # (industry, component type, material state)
+COEFFICIENT_NAMES = ("a", "b", "default_zero", "pegged", "average_factor")
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Every coefficient by cell, as arrays indexed [industry, type, state] (``INDUSTRIES``,
+    ``TYPE_CODES``, ``MATERIAL_STATES``), for the vectorised forms. ``GUIDE_COEFFICIENTS`` holds the
+    guide's values; an installation that keeps edited values as data builds its own with ``from_cells``."""
+
+    a: np.ndarray
+    b: np.ndarray
+    default_zero: np.ndarray
+    pegged: np.ndarray
+    average_factor: np.ndarray
+
+    @classmethod
+    def from_cells(cls, cells: Mapping[Cell, Mapping[str, float]]) -> Coefficients:
+        """From ``{(industry, type, state): {"a": …, "b": …, "default_zero": …, "pegged": …,
+        "average_factor": …}}``, which must cover every cell with finite numbers ≥ 0 (rates > 0)."""
+        shape = (len(INDUSTRIES), len(TYPE_CODES), len(MATERIAL_STATES))
+        grids = {name: np.full(shape, np.nan) for name in COEFFICIENT_NAMES}
+        for (industry, component_type, state), values in cells.items():
+            at = (
+                INDUSTRIES.index(check_industry(industry)),
+                TYPE_CODES.index(check_component_type(component_type)),
+                MATERIAL_STATES.index(check_material_state(state)),
+            )
+            for name in COEFFICIENT_NAMES:
+                value = float(values[name])
+                if not math.isfinite(value) or value < 0 or (value == 0 and name != "b"):
+                    raise ValueError(
+                        f"{name} of {(industry, component_type, state)} must be > 0, not {value!r}"
+                    )
+                grids[name][at] = value
+        missing = np.argwhere(np.isnan(grids["a"]))
+        if missing.size:
+            i, t, m = missing[0]
+            raise ValueError(f"no coefficients for {(INDUSTRIES[i], TYPE_CODES[t], MATERIAL_STATES[m])}")
+        return cls(**grids)
+
+    def cells(self) -> dict[Cell, dict[str, float]]:
+        return {
+            (industry, component_type, state): {
+                name: float(getattr(self, name)[i, t, m]) for name in COEFFICIENT_NAMES
+            }
+            for i, industry in enumerate(INDUSTRIES)
+            for t, component_type in enumerate(TYPE_CODES)
+            for m, state in enumerate(MATERIAL_STATES)
+        }
+
+
+def _guide_cells() -> dict[Cell, dict[str, float]]:
+    cells = {}
+    for key, row in _CORRELATION_CELLS.items():
+        correlation_row = CORRELATIONS[row]
+        cells[key] = {
+            "a": correlation_row.a,
+            "b": correlation_row.b,
+            "default_zero": correlation_row.default_zero,
+            "pegged": correlation_row.pegged,
+            "average_factor": AVERAGE_FACTORS[_AVERAGE_CELLS[key]].factor,
+        }
+    return cells
+
+
+GUIDE_COEFFICIENTS = Coefficients.from_cells(_guide_cells())
 
 
 def correlation(component_type: str, material_state: str, industry: str) -> Correlation:
@@ -126,18 +188,32 @@ def emission_rate_array(sv, component_types, material_states, industry: str) -> 
 
 
 def emission_rate_by_index(
-    values: np.ndarray, types: np.ndarray, states: np.ndarray, industry: str
+    values: np.ndarray,
+    types: np.ndarray,
+    states: np.ndarray,
+    industry: str,
+    coefficients: Coefficients | None = None,
 ) -> np.ndarray:
     """``emission_rate_array`` of checked screening values, with types and states given as positions
-    in ``TYPE_CODES`` and ``MATERIAL_STATES``."""
+    in ``TYPE_CODES`` and ``MATERIAL_STATES``; the guide's coefficients unless others are given."""
+    table = coefficients or GUIDE_COEFFICIENTS
     values, types, states = np.broadcast_arrays(values, types, states)
-    rows = _CORRELATION_GRID[INDUSTRIES.index(check_industry(industry))][types, states]
-    correlated = _A[rows] * np.power(np.ascontiguousarray(values), np.ascontiguousarray(_B[rows]))
+    industry_at = INDUSTRIES.index(check_industry(industry))
+    a, b = table.a[industry_at][types, states], table.b[industry_at][types, states]
+    correlated = a * np.power(np.ascontiguousarray(values), np.ascontiguousarray(b))
     return np.where(
         values < DEFAULT_ZERO_BELOW,
-        _DEFAULT_ZERO[rows],
-        np.where(values >= PEGGED_FROM, _PEGGED[rows], correlated),
+        table.default_zero[industry_at][types, states],
+        np.where(values >= PEGGED_FROM, table.pegged[industry_at][types, states], correlated),
     )
+
+
+def average_factor_by_index(
+    types: np.ndarray, states: np.ndarray, industry: str, coefficients: Coefficients | None = None
+) -> np.ndarray:
+    """The average emission factor (kg/h) of points given by type and state positions."""
+    table = coefficients or GUIDE_COEFFICIENTS
+    return table.average_factor[INDUSTRIES.index(check_industry(industry))][types, states]
 
 
 def _power(value: float, exponent: float) -> float:

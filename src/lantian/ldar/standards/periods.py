@@ -27,6 +27,7 @@ from .codes import code_index
 from .components import check_component_type
 from .emissions import (
     TYPE_CODES,
+    Coefficients,
     check_industry,
     check_screening_value,
     check_screening_values,
@@ -95,6 +96,7 @@ def period_emissions_array(
     material_states,
     industry: str,
     shutdowns: Iterable = (),
+    coefficients: Coefficients | None = None,
 ) -> np.ndarray:
     """``period_emissions`` of many points at once: kg per point, equal to the scalar results.
 
@@ -102,6 +104,7 @@ def period_emissions_array(
     point); reading ``i`` is ``values[i]`` (net, μmol/mol) at ``times[i]`` of point ``points[i]``, an
     index into them. ``times`` is a datetime64 array (UTC if ``start`` and ``end`` are aware) or a
     sequence of datetimes. The shutdowns are common to all the points: call once per unit.
+    ``coefficients`` replaces the guide's (an installation's edited values, ``Coefficients``).
     """
     check_industry(industry)
     start, span = _period(start, end)
@@ -144,7 +147,8 @@ def period_emissions_array(
     high = np.full(points.size, span, dtype=np.int64)
     high[:-1] = np.where(last[:-1], span, middle)
     counted = (high - low) - (_down_until_array(high, down) - _down_until_array(low, down))
-    shares = emission_rate_by_index(values, types[points], states[points], industry) * (counted / US_PER_HOUR)
+    rates = emission_rate_by_index(values, types[points], states[points], industry, coefficients)
+    shares = rates * (counted / US_PER_HOUR)
 
     # bincount adds the weights one by one in array order, i.e. each point's shares in time order
     # from 0.0, as the scalar form does: the totals agree exactly (the property tests check it).
