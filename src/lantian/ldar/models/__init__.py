@@ -38,6 +38,7 @@ from lantian.ldar.models.repair import (
     SpotCheck,
     SpotCheckReading,
 )
+from lantian.ldar.models.emissions import EmissionAccount, EmissionCoefficient, PointEmission
 from lantian.ldar.models.guardrails import GuardRailFlag, GuardRailRule, WorkOrderCheck
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "DetectionInstrument",
     "DetectionRecord",
     "DetectorType",
+    "EmissionAccount",
+    "EmissionCoefficient",
     "EnterpriseProfile",
     "Equipment",
     "EquipmentType",
@@ -68,6 +71,7 @@ __all__ = [
     "Industry",
     "LeakRuleSet",
     "MaterialState",
+    "PointEmission",
     "ProcessUnit",
     "RetestRecord",
     "SealPoint",
