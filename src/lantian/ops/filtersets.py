@@ -2,6 +2,7 @@
 dates the same way; dropdowns offer only what the user may see."""
 
 import django_filters
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantian.core.filtersets import SearchFilterSet
@@ -22,6 +23,10 @@ def filterset_for(model, *, search=(), fields=(), contract="contract"):
             field_name=contract, queryset=visible_contracts, label=_("contract")
         )
         names.append("contract")
+    for name in fields:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.DateTimeField):  # filtered by the day, in the site's time zone
+            attrs[name] = django_filters.DateFilter(field_name=name, lookup_expr="date", label=field.verbose_name)
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names + list(fields)})
     return type(f"{model.__name__}FilterSet", (SearchFilterSet,), attrs)
 
