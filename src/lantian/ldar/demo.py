@@ -401,5 +401,6 @@ def build_demo() -> list[str]:
                 },
             )
     from lantian.ldar.demo_detection import build_detection_demo
+    from lantian.ldar.demo_repair import build_repair_demo
 
-    return summary + build_detection_demo()
+    return summary + build_detection_demo() + build_repair_demo()

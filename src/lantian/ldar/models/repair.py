@@ -152,6 +152,13 @@ def overdue_q(today) -> Q:
     )
 
 
+def open_on(day) -> Q:
+    """The tasks that were open on ``day``: found by then and not yet repaired (or still open)."""
+    return Q(detected_on__lte=day) & (
+        Q(state=RepairTask.State.OPEN) | Q(state=RepairTask.State.REPAIRED, closed_on__gt=day)
+    )
+
+
 class TaskRow(EnterpriseRow):
     """A row about one repair task: the enterprise is the task's."""
 
@@ -531,7 +538,7 @@ class SpotCheck(EnterpriseRow):
 class SpotCheckReading(EnterpriseRow):
     """One point read by the bureau in a spot check, judged by the enterprise's thresholds; a leak is
     inside its repair window when the point has an open repair task, detected before the check, whose
-    deadline has not passed on the day of the check."""
+    deadline has not passed on the day of the check (a task repaired after the check was open then)."""
 
     enterprise = enterprise_field(editable=False)
     spot_check = models.ForeignKey(
@@ -608,9 +615,7 @@ class SpotCheckReading(EnterpriseRow):
         if self.is_leak and loaded(self, "spot_check"):
             day = self.spot_check.checked_on
             task = (
-                RepairTask.objects.filter(
-                    seal_point_id=point.pk, state=RepairTask.State.OPEN, detected_on__lte=day
-                )
+                RepairTask.objects.filter(open_on(day), seal_point_id=point.pk)
                 .order_by("-detected_on")
                 .first()
             )
