@@ -18,6 +18,7 @@ urlpatterns = [
     path("ldar/", include("lantian.ldar.urls")),
     path("agencies/", include("lantian.agencies.urls")),
     path("knowledge/", include("lantian.knowledge.urls")),
+    path("cases/", include("lantian.cases.urls")),
     path("power/", include("lantian.power.urls")),
     path("approvals/", include("lantian.approvals.urls")),
     path("air/", include("lantian.air.urls")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lantian.ldar",
     "lantian.agencies",
     "lantian.knowledge",
+    "lantian.cases",
     "lantian.power",
     "lantian.ops",
     "lantian.approvals",
