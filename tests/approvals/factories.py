@@ -49,7 +49,7 @@ def project(bureau, division="610302", **values):
     defaults.update(values)
     obj = m.Project.objects.create(**defaults)
     process = m.ApprovalProcess.objects.create(
-        project=obj, process_type=m.ProcessType.SOCIAL, current_stage=m.StageKind.CONSTRUCTION,
+        project=obj, process_type=m.ProcessType.SOCIAL, version="1.0", current_stage=m.StageKind.CONSTRUCTION,
         started_on=date(2026, 3, 2),
     )  # fmt: skip
     for kind in m.StageKind.values:
@@ -59,7 +59,13 @@ def project(bureau, division="610302", **values):
 
 def item(department, code, stage, limit, unit=m.LimitUnit.WORKDAYS):
     return m.ApprovalItem.objects.create(
-        code=code, name=f"事项{code}", department=department, stage=stage, time_limit=limit, limit_unit=unit
+        code=code,
+        version="1",
+        name=f"事项{code}",
+        department=department,
+        stage=stage,
+        time_limit=limit,
+        limit_unit=unit,
     )
 
 

@@ -111,7 +111,7 @@ class Project(models.Model):
         "core.Division", models.PROTECT, related_name="approval_projects", verbose_name=_("division")
     )
     investment = models.DecimalField(
-        _("total investment (10,000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("total investment (10 000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],
     )  # fmt: skip
     land_area = models.DecimalField(
@@ -175,7 +175,7 @@ class ApprovalProcess(models.Model):
         Project, models.CASCADE, related_name="process", verbose_name=_("construction project")
     )
     process_type = models.PositiveSmallIntegerField(_("process type"), choices=ProcessType.choices)
-    version = models.CharField(_("process version"), max_length=20, default="1.0")
+    version = models.CharField(_("process version"), max_length=20)
     current_stage = models.PositiveSmallIntegerField(
         _("current stage"), choices=StageKind.choices, default=StageKind.LAND_PLANNING
     )
@@ -191,7 +191,7 @@ class ApprovalProcess(models.Model):
         ordering = ["-started_on", "-pk"]
 
     def __str__(self):
-        return f"{self.project.code} {self.get_process_type_display()}"
+        return f"{self.get_process_type_display()} #{self.pk}"  # no join: dropdowns and API briefs list many
 
     def get_absolute_url(self):
         return reverse("approvals:approvalprocess_detail", args=[self.pk])
@@ -218,7 +218,7 @@ class ProcessStage(models.Model):
         constraints = [models.UniqueConstraint(fields=["process", "kind"], name="approvals_stage_once")]
 
     def __str__(self):
-        return f"{self.process.project.code} {self.get_kind_display()}"
+        return f"{self.get_kind_display()} #{self.process_id}"
 
     def get_absolute_url(self):
         return reverse("approvals:processstage_detail", args=[self.pk])
@@ -237,7 +237,7 @@ class ApprovalItem(models.Model):
     the limit they were accepted under."""
 
     code = models.CharField(_("item code"), max_length=40)
-    version = models.CharField(_("item version"), max_length=10, default="1")
+    version = models.CharField(_("item version"), max_length=10)
     name = models.CharField(_("item name"), max_length=200)
     department = models.ForeignKey(
         Organization, models.PROTECT, related_name="approval_items", verbose_name=_("department")
@@ -326,7 +326,7 @@ class ParallelApproval(models.Model):
         ordering = ["-started_on", "-pk"]
 
     def __str__(self):
-        return f"{self.project.code} {self.get_stage_display()}"
+        return f"{self.get_stage_display()} #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("approvals:parallelapproval_detail", args=[self.pk])
