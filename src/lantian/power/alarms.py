@@ -91,7 +91,7 @@ def _rated_by_treatment() -> dict[int, float]:
     return {row["treatment_facility_id"]: row["total"] for row in rows if row["points"] == row["rated"]}
 
 
-def _series_sql(production_ids: list[int], treatment_ids: list[int]) -> str:
+def _series_sql(production_ids: list[int], treatment_ids: list[int], first: int) -> str:
     """Per facility (key 2·id for production, 2·id + 1 for treatment) and minute index from the window
     start: summed power and summed threshold, NULL when a point of the facility lacks either."""
     production = ", ".join(str(int(pk)) for pk in production_ids) or "NULL"
@@ -103,7 +103,7 @@ def _series_sql(production_ids: list[int], treatment_ids: list[int]) -> str:
         WHERE is_active AND ((kind = 'production' AND production_facility_id IN ({production}))
                           OR (kind = 'treatment' AND treatment_facility_id IN ({treatment})))
     """
-    minute = f"(({epoch('r.time')} - %s) / 60)"
+    minute = f"(({epoch('r.time')} - {int(first)}) / 60)"
     return f"""
         WITH pts AS ({points}),
              counts AS (SELECT fkey, COUNT(*) AS n FROM pts GROUP BY fkey),
@@ -132,8 +132,8 @@ def load_series(pairs: Pairs, start: datetime.datetime, end: datetime.datetime):
     treatment_ids = sorted(set(pairs.treatment.tolist()))
     first = int(start.timestamp())
     keys, minutes, power, threshold = fetch_arrays(
-        _series_sql(production_ids, treatment_ids),
-        [first, first, db_time(start), db_time(end)],
+        _series_sql(production_ids, treatment_ids, first),
+        [db_time(start), db_time(end)],
         ("int8", "int8", "float8", "float8"),
     )
     facility_keys = np.unique(np.concatenate([pairs.production * 2, pairs.treatment * 2 + 1]))

@@ -26,7 +26,7 @@ def epoch(column: str) -> str:
     """Seconds since 1970 of a datetime column, as an integer expression."""
     if is_postgres():
         return f"CAST(EXTRACT(EPOCH FROM {column}) AS bigint)"
-    return f"CAST(strftime('%s', {column}) AS INTEGER)"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"  # %% : the query always has parameters
 
 
 def bucket(column: str, step: int, offset: int) -> str:
