@@ -15,6 +15,8 @@ WGS_GCJ = [
     (22.543847, 113.912316, 22.540796131694766, 113.9171764808363),  # Shenzhen
     (39.911954, 116.377817, 39.91334545536069, 116.38404722455657),  # Beijing
 ]
+
+
 @pytest.mark.parametrize(("w_lat", "w_lng", "g_lat", "g_lng"), WGS_GCJ)
 def test_wgs84_to_gcj02_matches_the_reference(w_lat, w_lng, g_lat, g_lng):
     lat, lng = c.wgs84_to_gcj02(w_lat, w_lng)

@@ -73,8 +73,10 @@ def test_daily_values_match_a_plain_calculation():
     assert daily["PM2.5"].fraction(3) is None
     mda8 = naive_mda8(hourly["O3"])
     got = [daily["O3_8h"].fraction(i) for i in range(DAYS)]
-    assert all((g is None) == (w is None) and (g is None or abs(float(g) - float(w)) < 1e-9)
-               for g, w in zip(got, mda8, strict=True))  # fmt: skip
+    assert all(
+        (g is None) == (w is None) and (g is None or abs(float(g) - float(w)) < 1e-9)
+        for g, w in zip(got, mda8, strict=True)
+    )
 
 
 def test_annual_statistics_and_composite_index_match_a_plain_calculation():
@@ -96,8 +98,14 @@ def test_annual_statistics_and_composite_index_match_a_plain_calculation():
     for p, value in stats.items():
         assert result.concentrations[p] == q(value, 1 if p == "CO" else 0), p
     rounded = {p: q(v, 1 if p == "CO" else 0) for p, v in stats.items()}
-    index = (rounded["SO2"] / 60 + rounded["NO2"] / 40 + rounded["PM10"] / 70 + rounded["PM2.5"] / 35
-             + rounded["CO"] / 4 + rounded["O3"] / 160)  # fmt: skip
+    index = (
+        rounded["SO2"] / 60
+        + rounded["NO2"] / 40
+        + rounded["PM10"] / 70
+        + rounded["PM2.5"] / 35
+        + rounded["CO"] / 4
+        + rounded["O3"] / 160
+    )
     assert result.composite.value == q(index, 2)
     assert result.days == DAYS
     assert sum(result.level_days.values()) == result.aqi_days
@@ -120,8 +128,15 @@ def test_the_worked_example_of_the_spec():
 
 
 def test_sand_dust_days_leave_pm_out_but_stay_in_the_good_day_ratio():
-    daily = {"SO2": [10, 10], "NO2": [20, 20], "PM10": [60, 600], "CO": [0.5, 0.5], "O3_8h": [80, 80],
-             "PM2.5": [30, 200], "O3_1h": [90, 90]}  # fmt: skip
+    daily = {
+        "SO2": [10, 10],
+        "NO2": [20, 20],
+        "PM10": [60, 600],
+        "CO": [0.5, 0.5],
+        "O3_8h": [80, 80],
+        "PM2.5": [30, 200],
+        "O3_1h": [90, 90],
+    }
     plain = ev.evaluate_daily(daily, "2012")
     dusty = ev.evaluate_daily(daily, "2012", sand_dust=[False, True])
     assert plain.concentrations["PM10"] == 330 and dusty.concentrations["PM10"] == 60
@@ -146,8 +161,11 @@ def test_groups_average_their_members_and_rankings_share_ties():
     assert [group["SO2"].fraction(i) for i in range(2)] == [6, 7]
     daily = {"SO2": [5], "NO2": [20], "PM10": [50], "CO": [0.5], "O3_8h": [60], "PM2.5": [30], "O3_1h": [80]}
     worse = dict(daily, **{"PM2.5": [40]})
-    results = {"a": ev.evaluate_daily(daily, "2012"), "b": ev.evaluate_daily(daily, "2012"),
-               "c": ev.evaluate_daily(worse, "2012")}  # fmt: skip
+    results = {
+        "a": ev.evaluate_daily(daily, "2012"),
+        "b": ev.evaluate_daily(daily, "2012"),
+        "c": ev.evaluate_daily(worse, "2012"),
+    }
     ranks = ev.rankings(results)
     assert [ranks[k]["composite"] for k in "abc"] == [1, 1, 3]
     assert [ranks[k]["pm25"] for k in "abc"] == [1, 1, 3]

@@ -34,8 +34,15 @@ K = TypeVar("K", bound=Hashable)
 
 DAILY_KEYS: tuple[str, ...] = ("SO2", "NO2", "PM10", "CO", "O3_8h", "PM2.5", "O3_1h")
 # The daily report's indicator of each daily key (HJ 633 日报: 24-hour means, O3 MDA8 and 1-hour max).
-_AQI_KEYS = {"SO2": "SO2_24h", "NO2": "NO2_24h", "PM10": "PM10_24h", "CO": "CO_24h", "PM2.5": "PM2.5_24h",
-             "O3_8h": "O3_8h", "O3_1h": "O3_1h"}  # fmt: skip
+_AQI_KEYS = {
+    "SO2": "SO2_24h",
+    "NO2": "NO2_24h",
+    "PM10": "PM10_24h",
+    "CO": "CO_24h",
+    "PM2.5": "PM2.5_24h",
+    "O3_8h": "O3_8h",
+    "O3_1h": "O3_1h",
+}
 # The daily series each pollutant's period statistic is taken from (O3: the MDA8).
 _STATISTIC_KEYS = {"SO2": "SO2", "NO2": "NO2", "PM10": "PM10", "CO": "CO", "O3": "O3_8h", "PM2.5": "PM2.5"}
 

@@ -1,0 +1,160 @@
+"""The data pipeline end to end on the database: gateway tables → hourly → daily, the watermark,
+minute data, audit marks (applied and revoked), the hourly import, anomalies and scope."""
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from lantian.air import anomalies, audit, daily, evaluation, hourly_import, pipeline, synthetic
+from lantian.air.models import Anomaly, AuditMark, DailyValue, HourlyValue, PipelineState, Station
+from lantian.air.standards import evaluation as kernel
+from lantian.hj212.models import Device
+from tests.air.cases import station, township
+
+FIRST = date(2025, 1, 1)
+DAYS = 4
+
+
+def _device(tree, n):
+    return Device.objects.create(mn=f"AIRT{n:04d}", name=f"站{n}", organization=tree.county_a, password="123456",
+                                 capture_cn="2061", interval=3600)  # fmt: skip
+
+
+@pytest.fixture
+def network(tree):
+    stations, devices = [], []
+    for n in range(3):
+        device = _device(tree, n)
+        s = station(tree, f"NET{n}")
+        s.device = device
+        s.save()
+        stations.append(s)
+        devices.append(device)
+    values = synthetic.generate(3, FIRST, DAYS, seed=7, faulty=(0, 1, 2))
+    received = timezone.now() - timedelta(hours=1)
+    synthetic.write_gateway_hourly([d.pk for d in devices], [d.mn for d in devices], FIRST, values, received)
+    return stations, devices, values
+
+
+def test_gateway_hourly_packets_become_hourly_and_daily_values(network):
+    stations, devices, values = network
+    summary = pipeline.run(timezone.now())
+    assert "3 stations" in summary
+    count = HourlyValue.objects.filter(station__in=stations).count()
+    assert count == sum(int((~np.isnan(v)).sum()) for v in values.values())
+    # the daily values equal the kernel's on the same arrays
+    got = evaluation.station_daily([s.pk for s in stations], FIRST, FIRST + timedelta(days=DAYS - 1),
+                                   audited=False, rules="2012")  # fmt: skip
+    want = kernel.daily_values({k: values[k] for k in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")}, "2012")
+    for key in ("PM2.5", "SO2", "O3_8h", "O3_1h"):
+        np.testing.assert_array_equal(got[key].den > 0, want[key].den > 0)
+        np.testing.assert_allclose(np.asarray(got[key]), np.asarray(want[key]), equal_nan=True)
+    assert pipeline.run(timezone.now()) == "no new packets"
+    assert PipelineState.objects.get().last_packet_id > 0
+    assert Anomaly.objects.filter(station__in=stations).exists()  # the faulty instruments
+
+
+def test_packets_are_taken_only_once_settled(network):
+    stations, *_ = network
+    assert pipeline.run(timezone.now() - timedelta(hours=2)) == "no new packets"
+    assert not HourlyValue.objects.exists()
+
+
+def test_minute_data_need_45_valid_minutes(tree):
+    device = _device(tree, 9)
+    s = station(tree, "MIN")
+    s.device = device
+    s.save()
+    hour = timezone.make_aware(datetime(2025, 3, 1, 8))
+    ops = connection.ops
+    rows = []
+    for minute in range(60):
+        flag = "N" if minute < 44 else "D"  # 44 valid minutes at 10, then 16 faulty at 1000
+        rows.append((device.pk, ops.adapt_datetimefield_value(hour + timedelta(minutes=minute)), "a34004",
+                     10.0 if flag == "N" else 1000.0, flag))  # fmt: skip
+    rows.append((device.pk, ops.adapt_datetimefield_value(hour + timedelta(hours=1)), "a34004", 20.0, "N"))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO hj212_measurement (device_id, time, cn, code, kind, value, flag) "
+            "VALUES (%s, %s, '2051', %s, 'Avg', %s, %s)",
+            rows,
+        )
+    pipeline.compute_hours(device.pk, hour, hour + timedelta(hours=1))
+    first, second = HourlyValue.objects.filter(station=s).order_by("time")
+    assert (first.value, first.minutes, first.valid) == (10.0, 44, False)
+    assert (second.minutes, second.valid) == (1, False)
+
+
+def test_audit_marks_invalidate_and_revoking_restores(tree, network):
+    stations, *_ = network
+    pipeline.run(timezone.now())
+    s = stations[0]
+    before = DailyValue.objects.get(station=s, day=FIRST, indicator=6, audited=True)
+    start = timezone.make_aware(datetime(2025, 1, 1, 0))
+    mark = AuditMark.objects.create(station=s, parameter=6, start=start, end=start + timedelta(hours=5),
+                                    reason=AuditMark.Reason.FAULT)  # fmt: skip
+    audit.refresh(s.pk, mark.start, mark.end)
+    assert HourlyValue.objects.filter(station=s, parameter=6, audit=1).count() == 6
+    assert not DailyValue.objects.filter(station=s, day=FIRST, indicator=6, audited=True).exists()  # < 20 h
+    assert DailyValue.objects.filter(station=s, day=FIRST, indicator=6, audited=False).exists()
+    from lantian.air import actions
+
+    actions.revoke_mark(mark, tree.county_a_admin, "误标")
+    assert not HourlyValue.objects.filter(station=s, audit=1).exists()
+    assert DailyValue.objects.get(station=s, day=FIRST, indicator=6, audited=True).total == before.total
+
+
+def test_sand_dust_marks_flag_days_without_invalidating(tree, network):
+    stations, *_ = network
+    pipeline.run(timezone.now())
+    s = stations[1]
+    start = timezone.make_aware(datetime(2025, 1, 2, 0))
+    AuditMark.objects.create(station=s, start=start, end=start + timedelta(hours=23),
+                             reason=AuditMark.Reason.SAND_DUST)  # fmt: skip
+    audit.refresh(s.pk, start, start + timedelta(hours=23))
+    flags = evaluation.sand_dust_days([s.pk], FIRST, FIRST + timedelta(days=3))
+    assert flags.tolist() == [[False, True, False, False]]
+    assert DailyValue.objects.filter(station=s, day=date(2025, 1, 2), indicator=6, audited=True).exists()
+
+
+def test_the_national_layout_imports_all_or_nothing(tree):
+    s = station(tree, "IMP")
+    text = "站点,日期,小时,AQI,PM2.5,PM10,SO2,NO2,O3,CO\n" + "".join(
+        f"IMP,2025-02-01,{h},50,{30 + h},{60 + h},8,20,70,0.6\n" for h in range(1, 25)
+    )
+    rows = hourly_import.read_table("h.csv", text.encode("utf-8"))
+    parsed = hourly_import.parse(rows, [s])
+    assert not parsed.errors and len(parsed.records) == 24 * 6
+    hourly_import.commit(parsed)
+    first = HourlyValue.objects.filter(station=s, parameter=6).order_by("time").first()
+    assert timezone.localtime(first.time).hour == 0 and first.value == 31  # 1时 is 00:00–01:00
+    mean = DailyValue.objects.get(station=s, day=date(2025, 2, 1), indicator=6, audited=False)
+    assert mean.total / mean.hours / 1e6 == pytest.approx(42.5)
+    bad = hourly_import.parse(hourly_import.read_table("b.csv", (text + "IMP,2025-02-02,3,x,abc,1,1,1,1,1\nZZZ,2025-02-02,3,1,1,1,1,1,1,1\n").encode()), [s])
+    assert [(row, message[:6]) for row, _c, message in bad.errors] == [(26, "Not a "), (27, "Unknown")] or len(bad.errors) == 2
+
+
+def test_anomaly_rules_find_the_planted_faults():
+    x = np.array([5, 5, 5, 5, 6, 7, 100, 7, np.nan], dtype=float)
+    assert anomalies.runs(anomalies.constant_runs(x, 3)) == [(0, 3)]
+    assert anomalies.spikes(x, 3, 3.0).tolist().index(True) == 6
+    assert anomalies.runs(np.isnan(x), 1) == [(8, 8)]
+
+
+def test_township_staff_see_only_their_townships_stations(tree, client, login):
+    township(tree)
+    own = station(tree, "OWN")
+    Station.objects.create(organization=tree.air_other_township, kind="micro", code="OTHER", name="乙镇站",
+                           latitude="34.4", longitude="107.6", active_from=FIRST)  # fmt: skip
+    login(tree.air_staff)
+    data = client.get("/air/live/data/").json()
+    assert [s["code"] for s in data["stations"]] == [own.code] or {s["code"] for s in data["stations"]} == {
+        s.code for s in Station.objects.filter(organization=tree.air_township)
+    }
+    assert "OTHER" not in {s["code"] for s in data["stations"]}
+    other = Station.objects.get(code="OTHER")
+    assert client.get(f"/air/stations/{other.pk}/series/").status_code == 404
+    assert client.get(f"/air/stations/{own.pk}/").status_code == 200
