@@ -133,8 +133,16 @@ def test_the_national_layout_imports_all_or_nothing(tree):
     assert timezone.localtime(first.time).hour == 0 and first.value == 31  # 1时 is 00:00–01:00
     mean = DailyValue.objects.get(station=s, day=date(2025, 2, 1), indicator=6, audited=False)
     assert mean.total / mean.hours / 1e6 == pytest.approx(42.5)
-    bad = hourly_import.parse(hourly_import.read_table("b.csv", (text + "IMP,2025-02-02,3,x,abc,1,1,1,1,1\nZZZ,2025-02-02,3,1,1,1,1,1,1,1\n").encode()), [s])
-    assert [(row, message[:6]) for row, _c, message in bad.errors] == [(26, "Not a "), (27, "Unknown")] or len(bad.errors) == 2
+    bad = hourly_import.parse(
+        hourly_import.read_table(
+            "b.csv", (text + "IMP,2025-02-02,3,x,abc,1,1,1,1,1\nZZZ,2025-02-02,3,1,1,1,1,1,1,1\n").encode()
+        ),
+        [s],
+    )
+    assert [(row, message[:6]) for row, _c, message in bad.errors] == [
+        (26, "Not a "),
+        (27, "Unknown"),
+    ] or len(bad.errors) == 2
 
 
 def test_anomaly_rules_find_the_planted_faults():

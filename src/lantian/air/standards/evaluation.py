@@ -239,8 +239,13 @@ def _slice_statistics(s: PollutantStatistics, i: int) -> PollutantStatistics:
     return PollutantStatistics(
         pollutant=s.pollutant,
         days=s.days[i],
-        mean=None if s.mean is None else s.mean[i],
-        percentile=s.percentile[i],
+        mean=None if s.mean is None else _at(s.mean, i),
+        percentile=_at(s.percentile, i),
         p=s.p,
-        index_statistic=s.index_statistic[i],
+        index_statistic=_at(s.index_statistic, i),
     )
+
+
+def _at(x: ExactArray, i: int) -> ExactArray:
+    """Element ``i`` as a 0-d ExactArray (object arrays of wide integers give Python ints)."""
+    return ExactArray(np.asarray(x.num[i]), np.asarray(x.den[i]))
