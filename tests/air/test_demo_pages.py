@@ -35,11 +35,14 @@ def _login(client, username):
 
 
 def test_the_demo_county_and_its_pages(county, client):
-    lines, elapsed = county
+    _lines, elapsed = county
     assert elapsed < 20
     assert Station.objects.count() == 90
     assert {k: Station.objects.filter(kind=k).count() for k in ("provincial", "township", "micro")} == {
-        "provincial": 2, "township": 18, "micro": 70}  # fmt: skip
+        "provincial": 2,
+        "township": 18,
+        "micro": 70,
+    }
     rows = HourlyValue.objects.count()
     assert demo.build_demo()[0].endswith("0 hourly values loaded") and HourlyValue.objects.count() == rows
     assert Anomaly.objects.exists() and AuditMark.objects.count() == 2

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from lantian.air import anomalies, audit, daily, evaluation, hourly_import, pipeline, synthetic
+from lantian.air import anomalies, audit, evaluation, hourly_import, pipeline, synthetic
 from lantian.air.models import Anomaly, AuditMark, DailyValue, HourlyValue, PipelineState, Station
 from lantian.air.standards import evaluation as kernel
 from lantian.hj212.models import Device
@@ -19,8 +19,14 @@ DAYS = 4
 
 
 def _device(tree, n):
-    return Device.objects.create(mn=f"AIRT{n:04d}", name=f"站{n}", organization=tree.county_a, password="123456",
-                                 capture_cn="2061", interval=3600)  # fmt: skip
+    return Device.objects.create(
+        mn=f"AIRT{n:04d}",
+        name=f"站{n}",
+        organization=tree.county_a,
+        password="123456",
+        capture_cn="2061",
+        interval=3600,
+    )
 
 
 @pytest.fixture
@@ -40,14 +46,15 @@ def network(tree):
 
 
 def test_gateway_hourly_packets_become_hourly_and_daily_values(network):
-    stations, devices, values = network
+    stations, _devices, values = network
     summary = pipeline.run(timezone.now())
     assert "3 stations" in summary
     count = HourlyValue.objects.filter(station__in=stations).count()
     assert count == sum(int((~np.isnan(v)).sum()) for v in values.values())
     # the daily values equal the kernel's on the same arrays
-    got = evaluation.station_daily([s.pk for s in stations], FIRST, FIRST + timedelta(days=DAYS - 1),
-                                   audited=False, rules="2012")  # fmt: skip
+    got = evaluation.station_daily(
+        [s.pk for s in stations], FIRST, FIRST + timedelta(days=DAYS - 1), audited=False, rules="2012"
+    )
     want = kernel.daily_values({k: values[k] for k in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")}, "2012")
     for key in ("PM2.5", "SO2", "O3_8h", "O3_1h"):
         np.testing.assert_array_equal(got[key].den > 0, want[key].den > 0)
@@ -58,7 +65,7 @@ def test_gateway_hourly_packets_become_hourly_and_daily_values(network):
 
 
 def test_packets_are_taken_only_once_settled(network):
-    stations, *_ = network
+    _stations, *_ = network
     assert pipeline.run(timezone.now() - timedelta(hours=2)) == "no new packets"
     assert not HourlyValue.objects.exists()
 
@@ -73,8 +80,15 @@ def test_minute_data_need_45_valid_minutes(tree):
     rows = []
     for minute in range(60):
         flag = "N" if minute < 44 else "D"  # 44 valid minutes at 10, then 16 faulty at 1000
-        rows.append((device.pk, ops.adapt_datetimefield_value(hour + timedelta(minutes=minute)), "a34004",
-                     10.0 if flag == "N" else 1000.0, flag))  # fmt: skip
+        rows.append(
+            (
+                device.pk,
+                ops.adapt_datetimefield_value(hour + timedelta(minutes=minute)),
+                "a34004",
+                10.0 if flag == "N" else 1000.0,
+                flag,
+            )
+        )
     rows.append((device.pk, ops.adapt_datetimefield_value(hour + timedelta(hours=1)), "a34004", 20.0, "N"))
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -94,8 +108,9 @@ def test_audit_marks_invalidate_and_revoking_restores(tree, network):
     s = stations[0]
     before = DailyValue.objects.get(station=s, day=FIRST, indicator=6, audited=True)
     start = timezone.make_aware(datetime(2025, 1, 1, 0))
-    mark = AuditMark.objects.create(station=s, parameter=6, start=start, end=start + timedelta(hours=5),
-                                    reason=AuditMark.Reason.FAULT)  # fmt: skip
+    mark = AuditMark.objects.create(
+        station=s, parameter=6, start=start, end=start + timedelta(hours=5), reason=AuditMark.Reason.FAULT
+    )
     audit.refresh(s.pk, mark.start, mark.end)
     assert HourlyValue.objects.filter(station=s, parameter=6, audit=1).count() == 6
     assert not DailyValue.objects.filter(station=s, day=FIRST, indicator=6, audited=True).exists()  # < 20 h
@@ -112,8 +127,9 @@ def test_sand_dust_marks_flag_days_without_invalidating(tree, network):
     pipeline.run(timezone.now())
     s = stations[1]
     start = timezone.make_aware(datetime(2025, 1, 2, 0))
-    AuditMark.objects.create(station=s, start=start, end=start + timedelta(hours=23),
-                             reason=AuditMark.Reason.SAND_DUST)  # fmt: skip
+    AuditMark.objects.create(
+        station=s, start=start, end=start + timedelta(hours=23), reason=AuditMark.Reason.SAND_DUST
+    )
     audit.refresh(s.pk, start, start + timedelta(hours=23))
     flags = evaluation.sand_dust_days([s.pk], FIRST, FIRST + timedelta(days=3))
     assert flags.tolist() == [[False, True, False, False]]
@@ -155,8 +171,15 @@ def test_anomaly_rules_find_the_planted_faults():
 def test_township_staff_see_only_their_townships_stations(tree, client, login):
     township(tree)
     own = station(tree, "OWN")
-    Station.objects.create(organization=tree.air_other_township, kind="micro", code="OTHER", name="乙镇站",
-                           latitude="34.4", longitude="107.6", active_from=FIRST)  # fmt: skip
+    Station.objects.create(
+        organization=tree.air_other_township,
+        kind="micro",
+        code="OTHER",
+        name="乙镇站",
+        latitude="34.4",
+        longitude="107.6",
+        active_from=FIRST,
+    )
     login(tree.air_staff)
     data = client.get("/air/live/data/").json()
     assert [s["code"] for s in data["stations"]] == [own.code] or {s["code"] for s in data["stations"]} == {

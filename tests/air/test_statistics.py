@@ -42,8 +42,13 @@ class TestPeriodStatistics:
             {p: [10, 20, 30] for p in ("SO2", "NO2", "PM10", "CO", "O3_8h", "PM2.5")}, "2012"
         )
         assert {p: s.p for p, s in stats.items()} == {
-            "SO2": 98, "NO2": 98, "PM10": 95, "CO": 95, "O3": 90, "PM2.5": 95
-        }  # fmt: skip
+            "SO2": 98,
+            "NO2": 98,
+            "PM10": 95,
+            "CO": 95,
+            "O3": 90,
+            "PM2.5": 95,
+        }
         assert stats["CO"].mean is None and stats["O3"].mean is None
         assert stats["SO2"].reported_mean == 20
         assert stats["SO2"].reported_percentile == 30  # k = 2.96: 20 + 0.96·10 = 29.6 → 30
