@@ -41,7 +41,7 @@ class StepForm(Styled):
     role = forms.ChoiceField(label=_("acting role"), choices=role_choices, required=False)
     by_department = forms.BooleanField(label=_("by the department"), required=False)
     dispatch = forms.BooleanField(label=_("names the department"), required=False)
-    limit = forms.IntegerField(label=_("time limit"), min_value=0, max_value=2000, initial=0)
+    limit = forms.IntegerField(label=_("time limit"), min_value=0, max_value=2000, required=False)
     unit = forms.ChoiceField(
         label=_("unit"), choices=[("hours", _("working hours")), ("days", _("working days"))]
     )
