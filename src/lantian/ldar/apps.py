@@ -15,6 +15,7 @@ class LdarConfig(AppConfig):
             navigation,
             registrations,
             registrations_detection,
+            registrations_emissions,
             registrations_guardrails,
             registrations_repair,
         )

@@ -108,7 +108,7 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
                 hours=float(hours[i]),
                 initial_kg=float(initial[i]),
                 after_repair_kg=float(after[i]),
-            )  # fmt: skip
+            )
             for i in range(points.count)
         ),
         batch_size=INSERT_BATCH,
@@ -160,7 +160,7 @@ class Points:
                     "seal_type__code",
                     "material_state",
                     "accessible",
-                )  # fmt: skip
+                )
             )
         )
 

@@ -80,3 +80,18 @@ register_menu(
         weight=23,
     ),
 )
+register_menu(
+    "ldar.emissions",
+    MenuGroup(
+        _("LDAR emissions"),
+        "cloud",
+        (
+            MenuItem(_("Emissions accounts"), "ldar:emissionaccount_list", "ldar.view_emissionaccount"),
+            MenuItem(_("Seal-point emissions"), "ldar:pointemission_list", "ldar.view_pointemission"),
+            MenuItem(
+                _("Emission coefficients"), "ldar:emissioncoefficient_list", "ldar.view_emissioncoefficient"
+            ),
+        ),
+        weight=24,
+    ),
+)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lantian.core import registry
-from lantian.ldar import screens_urls, views, views_detection, views_guardrails
+from lantian.ldar import screens_urls, views, views_detection, views_emissions, views_guardrails
 
 app_name = "ldar"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("photos/<str:model>/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("workorders/<int:pk>/walk/", views_detection.WorkOrderWalkView.as_view(), name="workorder_walk"),
     path("guardrails/agencies/", views_guardrails.FlagsByAgencyView.as_view(), name="guardrails_by_agency"),
+    path(
+        "emissionaccounts/<int:pk>/recompute/",
+        views_emissions.RecomputeView.as_view(),
+        name="emissionaccount_recompute",
+    ),
     *screens_urls.urlpatterns,
     *registry.urlpatterns("ldar"),
 ]

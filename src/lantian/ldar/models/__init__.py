@@ -28,6 +28,8 @@ from lantian.ldar.models.detection import (
     WorkOrder,
     WorkPlan,
 )
+from lantian.ldar.models.emissions import EmissionAccount, EmissionCoefficient, PointEmission
+from lantian.ldar.models.guardrails import GuardRailFlag, GuardRailRule, WorkOrderCheck
 from lantian.ldar.models.repair import (
     AvoInspection,
     DelayedRepair,
@@ -38,23 +40,16 @@ from lantian.ldar.models.repair import (
     SpotCheck,
     SpotCheckReading,
 )
-from lantian.ldar.models.emissions import EmissionAccount, EmissionCoefficient, PointEmission
-from lantian.ldar.models.guardrails import GuardRailFlag, GuardRailRule, WorkOrderCheck
 
 __all__ = [
     "Area",
     "AvoInspection",
-    "DelayedRepair",
-    "DetectionDue",
-    "RepairMonth",
-    "RepairOrder",
-    "RepairTask",
-    "SpotCheck",
-    "SpotCheckReading",
     "BackgroundRecord",
     "CalibrationRecord",
     "ComponentGroup",
+    "DelayedRepair",
     "DetectionCycle",
+    "DetectionDue",
     "DetectionInstrument",
     "DetectionRecord",
     "DetectorType",
@@ -73,9 +68,14 @@ __all__ = [
     "MaterialState",
     "PointEmission",
     "ProcessUnit",
+    "RepairMonth",
+    "RepairOrder",
+    "RepairTask",
     "RetestRecord",
     "SealPoint",
     "SealPointType",
+    "SpotCheck",
+    "SpotCheckReading",
     "UnitShutdown",
     "WorkOrder",
     "WorkOrderCheck",

@@ -22,7 +22,7 @@ from lantian.ldar.models.archive import MaterialState, ProcessUnit, SealPoint, S
 
 
 class CoefficientSet(models.TextChoices):
-    """The guide's two sets; an enterprise's industry chooses one (refining → 石油炼制, the rest → 石油化工)."""
+    """The guide's two sets; an enterprise's industry chooses one (refining 石油炼制, the rest 石油化工)."""
 
     REFINING = standards.REFINING, _("Petroleum refining (石油炼制)")
     PETROCHEMICAL = standards.PETROCHEMICAL, _("Petrochemical (石油化工)")
@@ -73,7 +73,8 @@ class EmissionCoefficient(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_coefficient_set_display()} · {self.get_component_type_display()} · {self.get_material_state_display()}"
+        parts = (self.get_coefficient_set_display(), self.get_component_type_display())
+        return " · ".join((*parts, self.get_material_state_display()))
 
     def get_absolute_url(self):
         return reverse("ldar:emissioncoefficient_detail", args=[self.pk])
