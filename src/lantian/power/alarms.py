@@ -24,6 +24,7 @@ import datetime
 from dataclasses import dataclass
 
 import numpy as np
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
 
@@ -302,7 +303,7 @@ def evaluate(now: datetime.datetime | None = None, until: datetime.datetime | No
     """The job: evaluate every enabled rule from the watermark to ``until`` (default: now − SETTLE)."""
     now = now or timezone.now()
     until = floor_minute(until or now - SETTLE)
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():  # derived rows: the change log is for users' edits
         mark = Watermark.objects.select_for_update().get_or_create(name="alarms")[0]
         after = mark.time or until - FIRST_WINDOW
         if until <= after:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
@@ -229,7 +230,7 @@ def run_checks(day: datetime.date, enterprise_ids=None, codes=None) -> dict[str,
     replace their findings and recount the day. Returns the day's counts per check."""
     codes = list(codes or CHECKS)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():  # derived rows: not users' edits
         for code in codes:
             found = list(CHECKS[code](day, enterprise_ids))
             stale = Finding.objects.filter(check_code=code, day=day)

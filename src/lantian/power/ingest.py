@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 
+from auditlog.context import disable_auditlog
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -131,7 +132,7 @@ def _aware(value):
 def ingest(now: datetime.datetime | None = None) -> str:
     """Read the packets stored since the watermark into readings (one SQL statement for the values)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():  # derived rows: the change log is for users' edits
         mark = watermark("ingest")
         with connection.cursor() as cursor:
             cursor.execute(
@@ -207,7 +208,7 @@ def floor_to(value: datetime.datetime, step: int, offset: int) -> datetime.datet
 
 def rollup(now: datetime.datetime | None = None, since: datetime.datetime | None = None) -> str:
     """Recompute the roll-ups from the earliest stale time (or ``since``) on."""
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():  # derived rows: the change log is for users' edits
         mark = watermark("rollup")
         since = since or mark.time
         if since is None:
