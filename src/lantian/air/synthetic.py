@@ -17,8 +17,8 @@ from .parameters import BY_KEY, DEFAULT_KEYS
 
 # typical level, seasonal amplitude (winter high > 0), diurnal amplitude, diurnal peak hour, decimals
 PROFILES = {
-    "SO2": (9.0, 0.5, 0.25, 10, 0),
-    "NO2": (30.0, 0.35, 0.35, 20, 0),
+    "SO2": (9.0, 0.5, 0.25, 10, 1),
+    "NO2": (30.0, 0.35, 0.35, 20, 1),
     "PM10": (75.0, 0.45, 0.2, 21, 0),
     "CO": (0.8, 0.4, 0.2, 20, 1),
     "O3": (70.0, -0.5, 0.7, 15, 0),
@@ -135,45 +135,61 @@ def write_gateway_hourly(
     device_ids: list[int], mns: list[str], first: date, values: dict[str, np.ndarray], received_at: datetime
 ) -> int:
     """Store the values as each device's hourly packets (2061) in the gateway's tables, the way the
-    gateway does (one ``hj212_rawpacket`` per device-hour, its values in ``hj212_measurement``)."""
+    gateway does (one ``hj212_rawpacket`` per device-hour, its values in ``hj212_measurement``; COPY on
+    PostgreSQL, multi-row inserts on SQLite). Returns the values written."""
     start = _aware(first)
     hours = next(iter(values.values())).shape[1]
+    moments = [start + timedelta(hours=h) for h in range(hours)]
+    local = [timezone.localtime(m).strftime("%Y%m%d%H%M%S000") for m in moments]
+    packets = []
+    measurements = []
+    for i, (device_id, mn) in enumerate(zip(device_ids, mns, strict=True)):
+        packets.extend((received_at, device_id, mn, local[h], moments[h]) for h in range(hours))
+        for key, array in values.items():
+            code = BY_KEY[key].hj212
+            row = array[i]
+            present = np.flatnonzero(~np.isnan(row)).tolist()
+            measurements.extend((device_id, h, code, float(row[h])) for h in present)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _copy_gateway(packets, measurements, moments)
+        else:
+            _insert_gateway(packets, measurements, moments)
+    return len(measurements)
+
+
+def _copy_gateway(packets, measurements, moments) -> None:
+    with connection.cursor() as cursor:
+        pg = cursor.cursor
+        with pg.copy(
+            "COPY hj212_rawpacket (received_at, device_id, mn, qn, cn, st, data_time, resent, frame, "
+            "peer, gateway, deviations) FROM STDIN"
+        ) as copy:
+            for received, device_id, mn, qn, moment in packets:
+                copy.write_row(
+                    (received, device_id, mn, qn, "2061", "22", moment, False, b"", "", "synthetic", "")
+                )
+        with pg.copy(
+            "COPY hj212_measurement (device_id, time, cn, code, kind, value, flag) FROM STDIN"
+        ) as copy:
+            for device_id, h, code, value in measurements:
+                copy.write_row((device_id, moments[h], "2061", code, "Avg", value, "N"))
+
+
+def _insert_gateway(packets, measurements, moments) -> None:
     ops = connection.ops
-    stamps = [ops.adapt_datetimefield_value(start + timedelta(hours=h)) for h in range(hours)]
-    received = ops.adapt_datetimefield_value(received_at)
     packet_sql = (
         "INSERT INTO hj212_rawpacket (received_at, device_id, mn, qn, cn, st, data_time, resent, frame, "
-        "peer, gateway, deviations) VALUES (%s, %s, %s, %s, '2061', '22', %s, %s, %s, '', 'synthetic', '')"
+        "peer, gateway, deviations) VALUES (%s, %s, %s, %s, '2061', '22', %s, 0, X'', '', 'synthetic', '')"
     )
     value_sql = (
         "INSERT INTO hj212_measurement (device_id, time, cn, code, kind, value, flag) "
         "VALUES (%s, %s, '2061', %s, 'Avg', %s, 'N')"
     )
-    count = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        for i, (device_id, mn) in enumerate(zip(device_ids, mns, strict=True)):
-            base = timezone.localtime(start)
-            cursor.executemany(
-                packet_sql,
-                [
-                    (
-                        received,
-                        device_id,
-                        mn,
-                        (base + timedelta(hours=h)).strftime("%Y%m%d%H%M%S000"),
-                        stamps[h],
-                        False,
-                        b"",
-                    )
-                    for h in range(hours)
-                ],
-            )
-            for key, array in values.items():
-                code = BY_KEY[key].hj212
-                row = array[i]
-                present = np.flatnonzero(~np.isnan(row))
-                cursor.executemany(
-                    value_sql, [(device_id, stamps[h], code, float(row[h])) for h in present.tolist()]
-                )
-                count += len(present)
-    return count
+    stamp = ops.adapt_datetimefield_value
+    stamps = [stamp(m) for m in moments]
+    with connection.cursor() as cursor:
+        cursor.executemany(packet_sql, [(stamp(r), d, mn, qn, stamp(m)) for r, d, mn, qn, m in packets])
+        for i in range(0, len(measurements), 200_000):
+            chunk = measurements[i : i + 200_000]
+            cursor.executemany(value_sql, [(d, stamps[h], c, v) for d, h, c, v in chunk])
