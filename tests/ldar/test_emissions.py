@@ -152,3 +152,32 @@ def test_an_account_is_computed_when_saved_and_scoped_to_its_enterprise(tree, cl
     client.force_login(tree.ent_a2_admin)
     assert client.get(account.get_absolute_url()).status_code == 404
     assert client.post(reverse("ldar:emissionaccount_recompute", args=[account.pk])).status_code == 404
+
+
+def test_the_years_summary_adds_up_the_accounts_in_scope_and_exports_them(tree, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    first = compute_account(new_account(tree))
+    detection(tree)
+    other = compute_account(
+        EmissionAccount.objects.create(
+            enterprise=tree.ent_a2, start=START, end=END, coefficient_set="refining"
+        )
+    )
+    client.force_login(tree.county_a_admin)
+    page = client.get(reverse("ldar:emissions_summary"), {"year": "2026"})
+    assert [account.pk for account in page.context["accounts"]] == sorted(
+        [first.pk, other.pk], key=lambda pk: -EmissionAccount.objects.get(pk=pk).initial_kg
+    )
+    assert page.context["totals"]["initial_kg"] == pytest.approx((first.initial_kg + other.initial_kg) / 1000)
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("ldar:emissions_summary"), {"year": "2026", "format": "xlsx"}).content)
+    ).active
+    assert sheet.cell(sheet.max_row, 6).value == pytest.approx(page.context["totals"]["initial_kg"])
+
+    client.force_login(tree.ent_a2_admin)
+    mine = client.get(reverse("ldar:emissions_summary"), {"year": "2026"})
+    assert [account.pk for account in mine.context["accounts"]] == [other.pk]
+    assert client.get(reverse("ldar:emissions_summary"), {"year": "2025"}).context["accounts"] == []

@@ -86,6 +86,7 @@ register_menu(
         _("LDAR emissions"),
         "cloud",
         (
+            MenuItem(_("Emissions of the year"), "ldar:emissions_summary", "ldar.view_emissionaccount"),
             MenuItem(_("Emissions accounts"), "ldar:emissionaccount_list", "ldar.view_emissionaccount"),
             MenuItem(_("Seal-point emissions"), "ldar:pointemission_list", "ldar.view_pointemission"),
             MenuItem(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("photos/<str:model>/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("workorders/<int:pk>/walk/", views_detection.WorkOrderWalkView.as_view(), name="workorder_walk"),
     path("guardrails/agencies/", views_guardrails.FlagsByAgencyView.as_view(), name="guardrails_by_agency"),
+    path("emissions/", views_emissions.EmissionsSummaryView.as_view(), name="emissions_summary"),
     path(
         "emissionaccounts/<int:pk>/recompute/",
         views_emissions.RecomputeView.as_view(),

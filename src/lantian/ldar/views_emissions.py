@@ -1,14 +1,24 @@
 """Emissions pages: an account is computed when it is saved and can be recomputed from its page."""
 
+import io
+
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import TemplateView
 from django.views.generic.detail import SingleObjectMixin
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from lantian.core.excel.cells import write_cell
+from lantian.core.views.excel import xlsx_response
 from lantian.core.views.generic import ObjectDetailView, ObjectEditView
 from lantian.ldar.emissions import compute_account
 from lantian.ldar.models import EmissionAccount, PointEmission
@@ -65,3 +75,64 @@ class RecomputeView(SingleObjectMixin, View):
         compute_account(account)
         messages.success(request, _("Recomputed %(account)s.") % {"account": account})
         return HttpResponseRedirect(account.get_absolute_url())
+
+
+class EmissionsSummaryView(LoginRequiredMixin, TemplateView):
+    """The accounts of a year in the user's scope, one row each, and their total (a city's, for the
+    bureau); as xlsx with ``?format=xlsx``."""
+
+    template_name = "ldar/emissions/summary.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.has_perm("ldar.view_emissionaccount"):
+            raise PermissionDenied
+        year = self.year()
+        accounts = list(
+            EmissionAccount.objects.restrict(request.user, "view")
+            .filter(end__year=year)
+            .select_related("enterprise")
+            .order_by("-initial_kg", "enterprise__name")
+        )
+        totals = {
+            name: sum(getattr(account, name) for account in accounts) / KG_PER_TONNE
+            for name in ("initial_kg", "after_repair_kg", "reduction_kg")
+        }
+        if request.GET.get("format") == "xlsx":
+            return summary_workbook(year, accounts, totals)
+        context = self.get_context_data(year=year, accounts=accounts, totals=totals, years=self.years())
+        return self.render_to_response(context)
+
+    def year(self) -> int:
+        text = self.request.GET.get("year", "")
+        return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+    def years(self) -> list[int]:
+        current = timezone.localdate().year
+        return list(range(current, current - 6, -1))
+
+
+def summary_workbook(year: int, accounts, totals) -> HttpResponse:
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = str(year)
+    headers = (
+        _("enterprise"), _("from"), _("to"), _("coefficient set"), _("seal points"),
+        _("Initial (t)"), _("After repair (t)"), _("Reduction (t)"),
+    )  # fmt: skip
+    write_cell(sheet, 1, 1, _("LDAR emissions of %(year)s") % {"year": year}).font = Font(bold=True, size=13)
+    for column, header in enumerate(headers, start=1):
+        write_cell(sheet, 2, column, str(header)).font = Font(bold=True)
+    row = 2
+    for row, account in enumerate(accounts, start=3):
+        values = (
+            account.enterprise.name, account.start, account.end, account.get_coefficient_set_display(),
+            account.points, account.initial_tonnes, account.after_repair_tonnes, account.reduction_tonnes,
+        )  # fmt: skip
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)
+    write_cell(sheet, row + 1, 1, _("Total")).font = Font(bold=True)
+    for column, name in ((6, "initial_kg"), (7, "after_repair_kg"), (8, "reduction_kg")):
+        write_cell(sheet, row + 1, column, totals[name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return xlsx_response(buffer.getvalue(), f"{_('LDAR emissions of %(year)s') % {'year': year}}.xlsx")

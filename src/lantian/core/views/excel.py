@@ -18,6 +18,13 @@ from lantian.core.views.generic import ObjectListView, filter_rows, table_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook to download under ``filename`` (any characters: RFC 5987 encoding)."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 class ObjectExportView(ObjectListView):
     """The rows the list's filters select; ``columns=all`` for every column, else the visible ones."""
 
@@ -47,9 +54,7 @@ class ObjectExportView(ObjectListView):
         columns = table.columns if every else table.visible
         content = export_workbook(self.registration, columns, queryset, every=every)
         self.log_export(count)  # after reading the rows: an access-log export must not list itself
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return xlsx_response(content, filename)
 
     def log_export(self, count: int) -> None:
         request = self.request

@@ -5,7 +5,6 @@ background job with a progress bar and the error report attached to the job.
 """
 
 import uuid
-from urllib.parse import quote
 
 from axes.helpers import get_client_ip_address
 from django import forms
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from lantian.core.excel.template import describe, template_workbook
 from lantian.core.forms import style_widget
 from lantian.core.jobs import start_job, stored_errors
 from lantian.core.models import Job
-from lantian.core.views.excel import XLSX
+from lantian.core.views.excel import xlsx_response
 from lantian.core.views.generic import ObjectView
 
 ERRORS_SHOWN = 500  # on the page; the marked workbook has them all
@@ -90,9 +89,7 @@ class ImportTemplateView(ObjectView):
     def get(self, request, *args, **kwargs):
         content = template_workbook(self.registration, request.user)
         filename = _("%(objects)s import template.xlsx") % {"objects": self.model._meta.verbose_name_plural}
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return xlsx_response(content, filename)
 
 
 class ObjectImportView(ObjectView):
