@@ -48,7 +48,10 @@ def build_repair_demo() -> list[str]:
     first_round = DetectionCycle.objects.filter(enterprise=plant, year=2026, round=1).first()
     if plant is None or agency is None or first_round is None:
         return []
-    account = demo_account("jintai", "刘晓燕", plant, "enterprise_admin")
+    accounts = [
+        demo_account("jintai", "刘晓燕", plant, "enterprise_admin"),
+        demo_account("qingyuan", "陈立新", agency, "agency_admin"),
+    ]
     if RepairTask.objects.filter(enterprise=plant).exists():
         return []
     rng = random.Random(8_4_15)
@@ -78,7 +81,7 @@ def build_repair_demo() -> list[str]:
         f"LDAR 修复：{PLANT} 维修任务 {tasks.count()} 个（按期 {counts['on_time']}，"
         f"超期修复 {counts['late']}，延迟修复 {counts['delayed']}，未完成 {counts['open']}），"
         f"日常巡检 {avo} 条，抽检：{verdict}",
-        account,
+        *accounts,
     ]
 
 
@@ -236,7 +239,7 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
     pending_delay = tasks[-1] if last and tasks else None
     orders, retests, closed = [], [], []
 
-    def repair(task, day, passes, retest=None):
+    def repair(task, day, passes, retest=None, tested=True):
         order = RepairOrder(
             task=task,
             enterprise_id=task.enterprise_id,
@@ -247,6 +250,9 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
             ),
             description="紧固/更换密封件后复检",
         )
+        if not tested:  # repaired, the agency's re-test still to come
+            orders.append((order, None))
+            return order
         if retest is None:
             detection = task.detection
             net = (
@@ -301,8 +307,9 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
         elif task.seal_point_id in repeated_points and task.complete_due < today:
             repair(task, start + datetime.timedelta(days=rng.randint(1, 6)), passes=True)
         elif task.complete_due >= today or task is pending_delay:
-            if task is not pending_delay and rng.random() < 0.5:
-                repair(task, min(today, start + datetime.timedelta(days=rng.randint(1, 4))), passes=True)
+            if task is not pending_delay and rng.random() < 0.6:
+                day = min(today, start + datetime.timedelta(days=rng.randint(1, 4)))
+                repair(task, day, passes=True, tested=rng.random() < 0.5)
         else:
             luck = rng.random()
             if luck < 0.72:
@@ -318,10 +325,12 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
 
     RetestRecord.objects.bulk_create(retests, batch_size=500)
     for order, retest in orders:
-        order.retest, order.retest_value = retest, retest.net_value
-        order.result = RepairOrder.Result.FAILED if retest.is_leak else RepairOrder.Result.PASSED
         task = order.task
         task.first_attempt_on = min(task.first_attempt_on or order.repaired_on, order.repaired_on)
+        if retest is None:
+            continue
+        order.retest, order.retest_value = retest, retest.net_value
+        order.result = RepairOrder.Result.FAILED if retest.is_leak else RepairOrder.Result.PASSED
         if not retest.is_leak:
             task.state, task.closed_on, task.late = (
                 RepairTask.State.REPAIRED,
