@@ -58,6 +58,20 @@ def centre(tree):
     return build_centre(tree)
 
 
+@pytest.fixture
+def login(client):
+    """Sign ``client`` in as a user through the login form, signing out whoever was signed in."""
+    from tests.conftest import PASSWORD
+
+    def _login(user):
+        client.logout()
+        response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return _login
+
+
 def minor(code="E0302") -> Category:
     """工地扬尘: standard workflow, handling 1 working day."""
     return Category.objects.get(code=code)

@@ -335,11 +335,26 @@ def transition(
             target_name=following.name, department=case.department if step.dispatch else None,
             step_due_at=case.due_at, on_time=case.due_at is None or at <= case.due_at,
         )  # fmt: skip
+        if following.role == roles.GRID_WORKER and case.field_worker_id is None:
+            case.field_worker = _grid_worker_for(case)
         if following.code in passed:
             case.rework_count += 1
         _start_step(case, following, at, calendar())
         case.save()
     return case
+
+
+def _grid_worker_for(case: Case):
+    """The grid worker who verifies or checks a case that none was sent to: its grid's."""
+    worker = case.grid.worker if case.grid_id else None
+    if worker is None:
+        raise ValidationError(
+            _(
+                "No grid worker covers the case's location: "
+                "it needs a location inside a unit grid that has one."
+            )
+        )
+    return worker
 
 
 def _passed_steps(case: Case) -> set[str]:
