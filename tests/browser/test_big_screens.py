@@ -71,3 +71,14 @@ def test_the_comparison_screen_changes_year(demo_site, page):
     with page.expect_response(lambda r: "comparison/data/?year=" in r.url):
         page.select_option("select[data-screen-param=year]", years[-1])
     assert page.js_errors == []
+
+
+def test_a_statistics_page_draws_each_chart_beside_its_table(demo_site, page, screenshot):
+    sign_in(page, demo_site, "bureau")
+    page.goto(f"{demo_site}/ldar/statistics/sealpoints/")
+    page.wait_for_load_state("networkidle")
+    states = page.locator("[data-widget]").evaluate_all("nodes => nodes.map(n => n.dataset.state)")
+    assert states == ["drawn"] * 3
+    assert page.locator("[data-breakdown] table").count() == 3
+    assert page.js_errors == []
+    screenshot("ldar-statistics-sealpoints")
