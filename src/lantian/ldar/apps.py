@@ -18,4 +18,5 @@ class LdarConfig(AppConfig):
             registrations_emissions,
             registrations_guardrails,
             registrations_repair,
+            registrations_reports,
         )

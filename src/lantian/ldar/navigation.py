@@ -83,9 +83,13 @@ register_menu(
 register_menu(
     "ldar.emissions",
     MenuGroup(
-        _("LDAR emissions"),
-        "cloud",
+        _("LDAR reports and emissions"),
+        "report",
         (
+            MenuItem(_("Statistics reports"), "ldar:statisticsreport_list", "ldar.view_statisticsreport"),
+            MenuItem(
+                _("Third-party detection reports"), "ldar:thirdpartyreport_list", "ldar.view_thirdpartyreport"
+            ),
             MenuItem(_("Emissions of the year"), "ldar:emissions_summary", "ldar.view_emissionaccount"),
             MenuItem(_("Emissions accounts"), "ldar:emissionaccount_list", "ldar.view_emissionaccount"),
             MenuItem(_("Seal-point emissions"), "ldar:pointemission_list", "ldar.view_pointemission"),

@@ -1,7 +1,14 @@
 from django.urls import path
 
 from lantian.core import registry
-from lantian.ldar import screens_urls, views, views_detection, views_emissions, views_guardrails
+from lantian.ldar import (
+    screens_urls,
+    views,
+    views_detection,
+    views_emissions,
+    views_guardrails,
+    views_reports,
+)
 
 app_name = "ldar"
 
@@ -12,6 +19,14 @@ urlpatterns = [
     path("workorders/<int:pk>/walk/", views_detection.WorkOrderWalkView.as_view(), name="workorder_walk"),
     path("guardrails/agencies/", views_guardrails.FlagsByAgencyView.as_view(), name="guardrails_by_agency"),
     path("emissions/", views_emissions.EmissionsSummaryView.as_view(), name="emissions_summary"),
+    path(
+        "reports/<str:model>/<int:pk>/generate/", views_reports.GenerateView.as_view(), name="report_generate"
+    ),
+    path(
+        "reports/<str:model>/<int:pk>/download.<str:extension>",
+        views_reports.DownloadView.as_view(),
+        name="report_download",
+    ),
     path(
         "emissionaccounts/<int:pk>/recompute/",
         views_emissions.RecomputeView.as_view(),

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lantian.core.excel.cells import write_cell
-from lantian.core.views.excel import xlsx_response
+from lantian.core.views.excel import download_response
 from lantian.core.views.generic import ObjectDetailView, ObjectEditView
 from lantian.ldar.emissions import compute_account
 from lantian.ldar.models import EmissionAccount, PointEmission
@@ -135,4 +135,4 @@ def summary_workbook(year: int, accounts, totals) -> HttpResponse:
         write_cell(sheet, row + 1, column, totals[name])
     buffer = io.BytesIO()
     book.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"{_('LDAR emissions of %(year)s') % {'year': year}}.xlsx")
+    return download_response(buffer.getvalue(), f"{_('LDAR emissions of %(year)s') % {'year': year}}.xlsx")

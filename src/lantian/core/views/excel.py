@@ -18,9 +18,10 @@ from lantian.core.views.generic import ObjectListView, filter_rows, table_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """A workbook to download under ``filename`` (any characters: RFC 5987 encoding)."""
-    response = HttpResponse(content, content_type=XLSX)
+def download_response(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A generated file (a workbook unless said otherwise) to download under ``filename``, whatever its
+    characters (RFC 5987 encoding)."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -54,7 +55,7 @@ class ObjectExportView(ObjectListView):
         columns = table.columns if every else table.visible
         content = export_workbook(self.registration, columns, queryset, every=every)
         self.log_export(count)  # after reading the rows: an access-log export must not list itself
-        return xlsx_response(content, filename)
+        return download_response(content, filename)
 
     def log_export(self, count: int) -> None:
         request = self.request

@@ -25,7 +25,7 @@ from lantian.core.excel.template import describe, template_workbook
 from lantian.core.forms import style_widget
 from lantian.core.jobs import start_job, stored_errors
 from lantian.core.models import Job
-from lantian.core.views.excel import xlsx_response
+from lantian.core.views.excel import download_response
 from lantian.core.views.generic import ObjectView
 
 ERRORS_SHOWN = 500  # on the page; the marked workbook has them all
@@ -89,7 +89,7 @@ class ImportTemplateView(ObjectView):
     def get(self, request, *args, **kwargs):
         content = template_workbook(self.registration, request.user)
         filename = _("%(objects)s import template.xlsx") % {"objects": self.model._meta.verbose_name_plural}
-        return xlsx_response(content, filename)
+        return download_response(content, filename)
 
 
 class ObjectImportView(ObjectView):

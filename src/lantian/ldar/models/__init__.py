@@ -40,6 +40,7 @@ from lantian.ldar.models.repair import (
     SpotCheck,
     SpotCheckReading,
 )
+from lantian.ldar.models.reports import ReportLine, StatisticsReport, ThirdPartyReport
 
 __all__ = [
     "Area",
@@ -71,11 +72,14 @@ __all__ = [
     "RepairMonth",
     "RepairOrder",
     "RepairTask",
+    "ReportLine",
     "RetestRecord",
     "SealPoint",
     "SealPointType",
     "SpotCheck",
     "SpotCheckReading",
+    "StatisticsReport",
+    "ThirdPartyReport",
     "UnitShutdown",
     "WorkOrder",
     "WorkOrderCheck",

@@ -1,0 +1,114 @@
+"""Generating the detection reports from the records (spec §4): counts in SQL, one query per column."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from lantian.ldar.models import (
+    DetectionRecord,
+    EmissionAccount,
+    InaccessiblePoint,
+    RepairTask,
+    SealPoint,
+)
+from lantian.ldar.models.reports import (
+    FIRST_ROUND_KINDS,
+    ReportKind,
+    ReportLine,
+    StatisticsReport,
+    ThirdPartyReport,
+)
+
+OVER = 1000.0  # μmol/mol: the summary's "reading above 1,000" column [7.1.1]
+
+
+@transaction.atomic
+def generate_lines(report: StatisticsReport) -> StatisticsReport:
+    """Replace the report's lines with the counts the records give now (the report must be editable)."""
+    by_type = report.kind == ReportKind.FIRST_ROUND_BY_TYPE
+    place = "seal_type" if by_type else "unit"
+    points = SealPoint.objects.filter(enterprise_id=report.enterprise_id, is_valid=True)
+    if report.kind in FIRST_ROUND_KINDS:
+        records = DetectionRecord.objects.filter(cycle_id=report.cycle_id)
+        recorded_inaccessible = InaccessiblePoint.objects.filter(cycle_id=report.cycle_id).values(
+            "seal_point_id"
+        )
+        inaccessible = counts(points.filter(Q(accessible=False) | Q(pk__in=recorded_inaccessible)), place)
+    else:
+        records = DetectionRecord.objects.filter(
+            seal_point__enterprise_id=report.enterprise_id, cycle__year=report.year
+        )
+        inaccessible = counts(points.filter(accessible=False), place)
+    controlled = counts(points, place)
+    detected = counts(records, place, distinct=True)
+    leaking = counts(records.filter(is_leak=True), place, distinct=True)
+    over = counts(records.filter(net_value__gt=OVER), place, distinct=True)
+    times = counts(records.filter(is_leak=True), place)
+    names = label_names(points, place)
+
+    report.lines.all().delete()
+    keys = sorted(set(controlled) | set(detected), key=lambda key: names.get(key, ("", ""))[0])
+    ReportLine.objects.bulk_create(
+        ReportLine(
+            report=report,
+            position=position,
+            label=names.get(key, ("", str(key)))[1],
+            controlled=controlled.get(key, 0),
+            inaccessible=inaccessible.get(key, 0),
+            detected=detected.get(key, 0),
+            leaking=leaking.get(key, 0),
+            over_1000=over.get(key, 0),
+            leak_times=times.get(key, 0),
+        )
+        for position, key in enumerate(keys, start=1)
+    )
+    report.generated_at = timezone.now()
+    report.save()
+    return report
+
+
+def counts(queryset, place: str, *, distinct: bool = False) -> dict[int, int]:
+    """Rows (or distinct seal points) by unit or seal-point type id."""
+    measure = Count("seal_point", distinct=True) if distinct else Count("pk")
+    return dict(
+        queryset.order_by().values_list(f"{place}_id").annotate(n=measure).values_list(f"{place}_id", "n")
+    )
+
+
+def label_names(points, place: str) -> dict[int, tuple[str, str]]:
+    """id → (sort key, label): units as "code name", types by their order in the standard."""
+    if place == "unit":
+        rows = points.order_by().values_list("unit_id", "unit__code", "unit__name").distinct()
+        return {pk: (code, f"{code} {name}") for pk, code, name in rows}
+    rows = (
+        points.order_by().values_list("seal_type_id", "seal_type__sort_order", "seal_type__name").distinct()
+    )
+    return {pk: (f"{order:05d}", name) for pk, order, name in rows}
+
+
+@transaction.atomic
+def prefill(report: ThirdPartyReport) -> ThirdPartyReport:
+    """The third-party report's figures from its cycle's records; the emissions from the enterprise's
+    account of the same period, if there is one."""
+    cycle = report.cycle
+    records = DetectionRecord.objects.filter(cycle=cycle)
+    points = SealPoint.objects.filter(enterprise_id=cycle.enterprise_id, is_valid=True)
+    if not (cycle.covers_dynamic and cycle.covers_static):
+        points = points.filter(is_dynamic=cycle.covers_dynamic)
+    tasks = RepairTask.objects.filter(detection__cycle=cycle).exclude(state=RepairTask.State.CANCELLED)
+    report.controlled = points.count()
+    report.detected = records.values("seal_point").distinct().count()
+    report.leaking = records.filter(is_leak=True).values("seal_point").distinct().count()
+    report.repaired = tasks.filter(state=RepairTask.State.REPAIRED).values("seal_point").distinct().count()
+    report.delayed = tasks.filter(delayed=True).values("seal_point").distinct().count()
+    units = records.order_by("unit__code").values_list("unit__code", "unit__name").distinct()
+    report.units = "、".join(f"{code} {name}" for code, name in units)
+    account = EmissionAccount.objects.filter(
+        enterprise_id=cycle.enterprise_id, start=report.start, end=report.end, computed_at__isnull=False
+    ).first()
+    report.emissions_t = account.after_repair_tonnes if account else None
+    report.generated_at = timezone.now()
+    report.save()
+    return report
