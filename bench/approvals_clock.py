@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from lantian.approvals.standards import status as S  # noqa: E402
-from lantian.approvals.standards.clock import item_clock  # noqa: E402
-from lantian.approvals.standards.quality import check_details, check_handling  # noqa: E402
-from tests.approvals.test_clock import CAL  # noqa: E402  (the 2025–2026 calendar from china.csv)
+from tests.approvals.test_clock import CAL
+
+from lantian.approvals.standards import status as S
+from lantian.approvals.standards.clock import item_clock
+from lantian.approvals.standards.quality import check_details, check_handling
 
 N = 200_000
 
@@ -61,8 +62,10 @@ def main():
     findings = check_handling(handling) + check_details(details)
     rules_s = time.perf_counter() - began
     print(f"clock: {N:,} item instances in {clock_s:.2f} s ({clock_s / N * 1e6:.1f} µs each): {states}")
-    print(f"quality rules: {len(handling):,} cases, {len(details):,} handling steps in {rules_s:.2f} s, "
-          f"{len(findings):,} findings")
+    print(
+        f"quality rules: {len(handling):,} cases, {len(details):,} handling steps in {rules_s:.2f} s, "
+        f"{len(findings):,} findings"
+    )
     print(f"total {clock_s + rules_s:.2f} s (target < 20 s)")
 
 

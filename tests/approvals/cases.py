@@ -68,9 +68,13 @@ def _batch(world):
 
 def _row(world):
     return m.ExchangeRow.objects.create(
-        organization=world.planning, table="SPGL_XMSPSXBLXXB", local_key=f"BL{world.case_planning.pk}",
-        state=m.ExchangeRow.State.FAILED, reason="[linked] 审批阶段为空", batch=_batch(world),
-    )  # fmt: skip
+        organization=world.planning,
+        table="SPGL_XMSPSXBLXXB",
+        local_key=f"BL{world.case_planning.pk}",
+        state=m.ExchangeRow.State.FAILED,
+        reason="[linked] 审批阶段为空",
+        batch=_batch(world),
+    )
 
 
 def _correction(world):
@@ -81,9 +85,11 @@ def _correction(world):
 
 def _parallel(world):
     return m.ParallelApproval.objects.create(
-        project=world.project, stage=m.StageKind.WORKS_PLANNING, lead_department=world.planning,
+        project=world.project,
+        stage=m.StageKind.WORKS_PLANNING,
+        lead_department=world.planning,
         started_on="2026-03-02",
-    )  # fmt: skip
+    )
 
 
 def _joint(world):
@@ -102,34 +108,92 @@ def _code_map(world):
 CITY = dict(member="city_admin", outsider="county_b_admin")
 
 add_cases(
-    Case(m.Project, _first(m.Project, lambda w: w.project), more=_more_projects,
-         unfiltered=frozenset({"process__current_stage", "investment", "planned_completion", "updated_at"}), **CITY),
-    Case(m.ApprovalProcess, _first(m.ApprovalProcess, lambda w: w.project.process),
-         unfiltered=frozenset({"version", "started_on"}), **CITY),
-    Case(m.ProcessStage, _first(m.ProcessStage, lambda w: w.project.process.stages.first()),
-         unfiltered=frozenset({"started_on", "completed_on"}), **CITY),
-    Case(m.ApprovalItem, _first(m.ApprovalItem, lambda w: w.item_planning),
-         unfiltered=frozenset({"version", "time_limit"}), **CITY),
-    Case(m.ItemConfigChange, _first(m.ItemConfigChange, _config_change),
-         unfiltered=frozenset({"changed_by__name", "changed_at"}), **CITY),
-    Case(m.ItemInstance, _first(m.ItemInstance, lambda w: w.case_planning), more=_more_cases,
-         unfiltered=frozenset({"overdue_by"}), **CITY),
-    Case(m.HandlingRecord, _first(m.HandlingRecord, lambda w: w.case_planning.records.first()),
-         unfiltered=frozenset({"sequence"}), **CITY),
-    Case(m.ParallelApproval, _first(m.ParallelApproval, _parallel),
-         unfiltered=frozenset({"started_on", "completed_on"}), **CITY),
-    Case(m.JointAcceptance, _first(m.JointAcceptance, _joint),
-         unfiltered=frozenset({"applied_on", "completed_on"}), **CITY),
+    Case(
+        m.Project,
+        _first(m.Project, lambda w: w.project),
+        more=_more_projects,
+        unfiltered=frozenset({"process__current_stage", "investment", "planned_completion", "updated_at"}),
+        **CITY,
+    ),
+    Case(
+        m.ApprovalProcess,
+        _first(m.ApprovalProcess, lambda w: w.project.process),
+        unfiltered=frozenset({"version", "started_on"}),
+        **CITY,
+    ),
+    Case(
+        m.ProcessStage,
+        _first(m.ProcessStage, lambda w: w.project.process.stages.first()),
+        unfiltered=frozenset({"started_on", "completed_on"}),
+        **CITY,
+    ),
+    Case(
+        m.ApprovalItem,
+        _first(m.ApprovalItem, lambda w: w.item_planning),
+        unfiltered=frozenset({"version", "time_limit"}),
+        **CITY,
+    ),
+    Case(
+        m.ItemConfigChange,
+        _first(m.ItemConfigChange, _config_change),
+        unfiltered=frozenset({"changed_by__name", "changed_at"}),
+        **CITY,
+    ),
+    Case(
+        m.ItemInstance,
+        _first(m.ItemInstance, lambda w: w.case_planning),
+        more=_more_cases,
+        unfiltered=frozenset({"overdue_by"}),
+        **CITY,
+    ),
+    Case(
+        m.HandlingRecord,
+        _first(m.HandlingRecord, lambda w: w.case_planning.records.first()),
+        unfiltered=frozenset({"sequence"}),
+        **CITY,
+    ),
+    Case(
+        m.ParallelApproval,
+        _first(m.ParallelApproval, _parallel),
+        unfiltered=frozenset({"started_on", "completed_on"}),
+        **CITY,
+    ),
+    Case(
+        m.JointAcceptance,
+        _first(m.JointAcceptance, _joint),
+        unfiltered=frozenset({"applied_on", "completed_on"}),
+        **CITY,
+    ),
     Case(m.CodeMap, _first(m.CodeMap, _code_map), member="city_admin"),
-    Case(m.QualityRun, _first(m.QualityRun, _run),
-         unfiltered=frozenset({"started_at", "checked", "findings"}), **CITY),
+    Case(
+        m.QualityRun,
+        _first(m.QualityRun, _run),
+        unfiltered=frozenset({"started_at", "checked", "findings"}),
+        **CITY,
+    ),
     Case(m.QualityFinding, _first(m.QualityFinding, _finding), unfiltered=frozenset({"field"}), **CITY),
-    Case(m.RectificationTask, _first(m.RectificationTask, _task_with_findings),
-         unfiltered=frozenset({"findings", "due_on", "created_at"}), **CITY),
-    Case(m.ExchangeBatch, _first(m.ExchangeBatch, _batch),
-         unfiltered=frozenset({"started_at", "rows", "blocked", "failed", "accepted"}), **CITY),
-    Case(m.ExchangeRow, _first(m.ExchangeRow, _row),
-         unfiltered=frozenset({"uploads", "uploaded_at", "checked_at"}), **CITY),
-    Case(m.Correction, _first(m.Correction, _correction),
-         unfiltered=frozenset({"requested_by__name", "requested_at", "decided_by__name"}), **CITY),
-)  # fmt: skip
+    Case(
+        m.RectificationTask,
+        _first(m.RectificationTask, _task_with_findings),
+        unfiltered=frozenset({"findings", "due_on", "created_at"}),
+        **CITY,
+    ),
+    Case(
+        m.ExchangeBatch,
+        _first(m.ExchangeBatch, _batch),
+        unfiltered=frozenset({"started_at", "rows", "blocked", "failed", "accepted"}),
+        **CITY,
+    ),
+    Case(
+        m.ExchangeRow,
+        _first(m.ExchangeRow, _row),
+        unfiltered=frozenset({"uploads", "uploaded_at", "checked_at"}),
+        **CITY,
+    ),
+    Case(
+        m.Correction,
+        _first(m.Correction, _correction),
+        unfiltered=frozenset({"requested_by__name", "requested_at", "decided_by__name"}),
+        **CITY,
+    ),
+)

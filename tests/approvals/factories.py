@@ -41,17 +41,29 @@ def project(bureau, division="610302", **values):
     serial = next(_serial)
     code = f"2026-{division}-48-01-{serial:06d}"
     defaults = dict(
-        organization=bureau, code=code, works_code=f"{code}-0001", name=f"测试项目{serial}", location="渭滨区高新二路",
-        division=Division.objects.get(code=division), investment=Decimal("1200"), land_area=Decimal("15000"),
-        floor_area=Decimal("42000"), planned_start=date(2026, 5, 1), planned_completion=date(2027, 12, 31),
-        builder_name="渭川城投建设有限公司", builder_credit_code=make_credit_code("610302", f"MA6Y9{serial:04d}"),
-    )  # fmt: skip
+        organization=bureau,
+        code=code,
+        works_code=f"{code}-0001",
+        name=f"测试项目{serial}",
+        location="渭滨区高新二路",
+        division=Division.objects.get(code=division),
+        investment=Decimal("1200"),
+        land_area=Decimal("15000"),
+        floor_area=Decimal("42000"),
+        planned_start=date(2026, 5, 1),
+        planned_completion=date(2027, 12, 31),
+        builder_name="渭川城投建设有限公司",
+        builder_credit_code=make_credit_code("610302", f"MA6Y9{serial:04d}"),
+    )
     defaults.update(values)
     obj = m.Project.objects.create(**defaults)
     process = m.ApprovalProcess.objects.create(
-        project=obj, process_type=m.ProcessType.SOCIAL, version="1.0", current_stage=m.StageKind.CONSTRUCTION,
+        project=obj,
+        process_type=m.ProcessType.SOCIAL,
+        version="1.0",
+        current_stage=m.StageKind.CONSTRUCTION,
         started_on=date(2026, 3, 2),
-    )  # fmt: skip
+    )
     for kind in m.StageKind.values:
         m.ProcessStage.objects.create(process=process, kind=kind, started_on=date(2026, 3, 2))
     return obj
@@ -73,10 +85,15 @@ def case(
     project, approval_item, stage_kind, received="2026-03-02 09:00", steps=((S.ACCEPTED, "2026-03-02 09:30"),)
 ):
     instance = m.ItemInstance.objects.create(
-        code=f"SL{next(_serial):08d}", project=project, stage=project.process.stages.get(kind=stage_kind),
-        item=approval_item, department=approval_item.department, time_limit=approval_item.time_limit,
-        limit_unit=approval_item.limit_unit, received_at=at(received),
-    )  # fmt: skip
+        code=f"SL{next(_serial):08d}",
+        project=project,
+        stage=project.process.stages.get(kind=stage_kind),
+        item=approval_item,
+        department=approval_item.department,
+        time_limit=approval_item.time_limit,
+        limit_unit=approval_item.limit_unit,
+        received_at=at(received),
+    )
     actions.record_handling(instance, S.RECEIVED, at(received), "窗口")
     for code, moment in steps:
         actions.record_handling(instance, code, at(moment), "经办人")

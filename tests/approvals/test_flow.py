@@ -56,7 +56,7 @@ def test_quality_rules_find_what_the_spec_names(world):
     world.case_housing.save()
     actions.record_handling(world.case_planning, S.CORRECTION_START, at("2026-03-03 09:00"), "经办人")
     actions.record_handling(world.case_planning, S.APPROVED, at("2026-03-05 09:00"), "经办人")
-    run, findings = quality.run_quality(world.tree.city, world.supervisor)
+    run, _findings = quality.run_quality(world.tree.city, world.supervisor)
     assert (
         run.by_rule["required"] == 1 and run.by_rule["linked"] == 1 and run.by_rule["suspension_closed"] == 1
     )
@@ -145,8 +145,12 @@ def test_correction_needs_another_person_and_records_before_and_after(world):
 
 def test_statistics_by_district_and_department(world):
     other = project(world.tree.city, division="610303")
-    case(other, world.item_housing, m.StageKind.CONSTRUCTION, steps=((S.ACCEPTED, "2026-03-02 10:00"),
-                                                                     (S.APPROVED, "2026-03-04 10:00")))  # fmt: skip
+    case(
+        other,
+        world.item_housing,
+        m.StageKind.CONSTRUCTION,
+        steps=((S.ACCEPTED, "2026-03-02 10:00"), (S.APPROVED, "2026-03-04 10:00")),
+    )
     refresh_clocks(now=timezone.now())
     figures = statistics.statistics(world.supervisor)
     assert figures["totals"]["cases"] == 3 and figures["totals"]["handled"] == 1

@@ -54,7 +54,7 @@ def record_item_changes(item: ApprovalItem, before: dict[str, str], user) -> lis
             field=str(ApprovalItem._meta.get_field(name).verbose_name),
             before=before[name],
             after=after[name],
-        )  # fmt: skip
+        )
         for name in TRACKED_SETTINGS
         if before[name] != after[name]
     ]
@@ -121,11 +121,21 @@ def answer_task(task: RectificationTask, status: str, reply: str) -> Rectificati
 
 CORRECTABLE = {
     Correction.Target.PROJECT: (
-        "code", "works_code", "name", "location", "division", "investment", "land_area", "floor_area",
-        "planned_start", "planned_completion", "builder_name", "builder_credit_code",
+        "code",
+        "works_code",
+        "name",
+        "location",
+        "division",
+        "investment",
+        "land_area",
+        "floor_area",
+        "planned_start",
+        "planned_completion",
+        "builder_name",
+        "builder_credit_code",
     ),
     Correction.Target.INSTANCE: ("project", "stage", "received_at", "status", "handled_at"),
-}  # fmt: skip
+}
 TARGET_MODELS = {Correction.Target.PROJECT: Project, Correction.Target.INSTANCE: ItemInstance}
 
 
@@ -163,9 +173,15 @@ def request_correction(user, target: str, object_id: int, changes: dict, reason:
     obj = check_correction(user, target, object_id, changes)
     organization = obj.department if target == Correction.Target.INSTANCE else obj.organization
     return Correction.objects.create(
-        organization=organization, target=target, object_id=obj.pk, record=str(obj)[:120], changes=changes,
-        reason=reason, requested_by=user, before=_snapshot(obj, changes),
-    )  # fmt: skip
+        organization=organization,
+        target=target,
+        object_id=obj.pk,
+        record=str(obj)[:120],
+        changes=changes,
+        reason=reason,
+        requested_by=user,
+        before=_snapshot(obj, changes),
+    )
 
 
 def _snapshot(obj, changes) -> dict:
@@ -232,9 +248,13 @@ def _apply(obj, changes: dict, dry_run: bool, user=None, note: str = ""):
     obj.save()
     if step is not None:
         HandlingRecord.objects.create(
-            instance=obj, sequence=(obj.records.aggregate(last=Max("sequence"))["last"] or 0) + 1,
-            status=step[0], handled_at=step[1], handler=user.name or user.username, opinion=note[:500],
-        )  # fmt: skip
+            instance=obj,
+            sequence=(obj.records.aggregate(last=Max("sequence"))["last"] or 0) + 1,
+            status=step[0],
+            handled_at=step[1],
+            handler=user.name or user.username,
+            opinion=note[:500],
+        )
     if isinstance(obj, ItemInstance):
         refresh_instance(obj)
 

@@ -49,10 +49,26 @@ ITEMS = (
     ("610300-XF-002", "特殊建设工程消防验收", "xf", 4, 15, "workdays"),
     ("610300-ZJ-003", "建设工程竣工验收备案", "zjj", 4, 5, "workdays"),
 )
-CODE_MAP = ((3, "23"), (4, "24"), (5, "24"), (6, "22"), (7, "22"), (9, "40"), (10, "41"), (11, "60"),
-            (13, "36"), (14, "61"))  # fmt: skip
-BUILDERS = ("渭川城市建设投资集团有限公司", "渭川高新置业有限公司", "陕西秦川建工集团有限公司", "渭川金台实业有限公司",
-            "岐阳县城乡发展有限公司", "渭川宏远房地产开发有限公司")  # fmt: skip
+CODE_MAP = (
+    (3, "23"),
+    (4, "24"),
+    (5, "24"),
+    (6, "22"),
+    (7, "22"),
+    (9, "40"),
+    (10, "41"),
+    (11, "60"),
+    (13, "36"),
+    (14, "61"),
+)
+BUILDERS = (
+    "渭川城市建设投资集团有限公司",
+    "渭川高新置业有限公司",
+    "陕西秦川建工集团有限公司",
+    "渭川金台实业有限公司",
+    "岐阳县城乡发展有限公司",
+    "渭川宏远房地产开发有限公司",
+)
 PLACES = ("高新二路", "清姜路", "金台大道", "宝光路", "凤鸣路", "蔡家坡工业园区", "渭河南岸", "石鼓大道")
 KINDS = ("综合楼", "住宅小区", "标准化厂房", "学校教学楼", "道路改造工程", "物流园", "社区卫生服务中心")
 
@@ -88,10 +104,17 @@ def _build_cases(bureau, departments) -> int:
     items = {}
     for code, name, dept, stage, limit, unit in ITEMS:
         items[code] = m.ApprovalItem.objects.get_or_create(
-            code=code, version="1",
-            defaults=dict(name=name, department=departments[dept], stage=stage, time_limit=limit, limit_unit=unit,
-                          handlers="窗口受理、科室审核、分管领导审批"),
-        )[0]  # fmt: skip
+            code=code,
+            version="1",
+            defaults=dict(
+                name=name,
+                department=departments[dept],
+                stage=stage,
+                time_limit=limit,
+                limit_unit=unit,
+                handlers="窗口受理、科室审核、分管领导审批",
+            ),
+        )[0]
     by_stage = {}
     for item in items.values():
         by_stage.setdefault(item.stage, []).append(item)
@@ -118,7 +141,7 @@ def _build_cases(bureau, departments) -> int:
                 planned_completion=start + timedelta(days=rng.randrange(400, 1200)),
                 builder_name=rng.choice(BUILDERS),
                 builder_credit_code=credit_code(division, f"MA6W{n:05d}"),
-            )  # fmt: skip
+            )
         )
     m.Project.objects.bulk_create(projects)
     projects = list(m.Project.objects.filter(organization=bureau).order_by("pk"))
@@ -131,7 +154,7 @@ def _build_cases(bureau, departments) -> int:
                 version="1.0",
                 current_stage=min(current, 4),
                 started_on=project.planned_completion - timedelta(days=600),
-            )  # fmt: skip
+            )
         )
     m.ApprovalProcess.objects.bulk_create(processes)
     processes = {p.project_id: p for p in m.ApprovalProcess.objects.filter(project__in=projects)}
@@ -167,11 +190,17 @@ def _build_cases(bureau, departments) -> int:
                 )
                 parallels.append(parallel)
             if kind == 4 and rng.random() < 0.7:
-                joints.append(m.JointAcceptance(
-                    project=project, lead_department=departments["zjj"], departments="住建、人防、消防、规划",
-                    applied_on=today - timedelta(days=rng.randrange(5, 60)),
-                    result=m.JointAcceptance.Result.PENDING if current else m.JointAcceptance.Result.PASSED,
-                ))  # fmt: skip
+                joints.append(
+                    m.JointAcceptance(
+                        project=project,
+                        lead_department=departments["zjj"],
+                        departments="住建、人防、消防、规划",
+                        applied_on=today - timedelta(days=rng.randrange(5, 60)),
+                        result=m.JointAcceptance.Result.PENDING
+                        if current
+                        else m.JointAcceptance.Result.PASSED,
+                    )
+                )
             for item in by_stage.get(kind, ()):
                 if rng.random() < 0.35:
                     continue
@@ -182,11 +211,15 @@ def _build_cases(bureau, departments) -> int:
                 )
                 poor = item.department_id == departments[POOR].pk and rng.random() < 0.5
                 instance = m.ItemInstance(
-                    code=f"SL{project.division_id:03d}{serial:07d}", project=project,
+                    code=f"SL{project.division_id:03d}{serial:07d}",
+                    project=project,
                     stage=None if poor and rng.random() < 0.5 else stage_of[(process.pk, kind)],
-                    item=item, department_id=item.department_id, time_limit=item.time_limit,
-                    limit_unit=item.limit_unit, received_at=received,
-                )  # fmt: skip
+                    item=item,
+                    department_id=item.department_id,
+                    time_limit=item.time_limit,
+                    limit_unit=item.limit_unit,
+                    received_at=received,
+                )
                 instance._parallel = parallel if item.stage == 2 else None
                 instances.append(instance)
                 steps.append(_history(rng, received, current, poor, now))
@@ -198,10 +231,16 @@ def _build_cases(bureau, departments) -> int:
     records = []
     for instance, history in zip(instances, steps, strict=True):
         for sequence, (code, moment) in enumerate(history, start=1):
-            records.append(m.HandlingRecord(
-                instance=instance, sequence=sequence, status=code, handled_at=moment,
-                handler="窗口" if code in (S.RECEIVED, S.ACCEPTED) else "经办人", opinion="" if code < 11 else "同意",
-            ))  # fmt: skip
+            records.append(
+                m.HandlingRecord(
+                    instance=instance,
+                    sequence=sequence,
+                    status=code,
+                    handled_at=moment,
+                    handler="窗口" if code in (S.RECEIVED, S.ACCEPTED) else "经办人",
+                    opinion="" if code < 11 else "同意",
+                )
+            )
         instance.status = history[-1][0]
         final = next((moment for code, moment in history if code in S.FINAL), None)
         instance.is_open, instance.completed_at = final is None, final

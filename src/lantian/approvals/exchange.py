@@ -101,9 +101,10 @@ def upload(bureau, user=None) -> ExchangeBatch:
     with transaction.atomic():
         ExchangeRow.objects.bulk_create(created, batch_size=BATCH)
         ExchangeRow.objects.bulk_update(
-            changed, ["organization", "state", "reason", "digest", "uploads", "uploaded_at", "checked_at", "batch"],
+            changed,
+            ["organization", "state", "reason", "digest", "uploads", "uploaded_at", "checked_at", "batch"],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
         batch.message = f"quality run {run.pk}: {run.findings}"
         batch.save()
     return batch
@@ -148,11 +149,12 @@ def read_results(bureau, user=None) -> ExchangeBatch:
         keys = list(rows)
         for start in range(0, len(keys), BATCH):
             for key, state, reason in (
-                TABLES[table].objects.using(EXCHANGE)
+                TABLES[table]
+                .objects.using(EXCHANGE)
                 .filter(dfsjzj__in=keys[start : start + BATCH])
                 .exclude(sjsczt=UPLOAD_WAITING)
                 .values_list("dfsjzj", "sjsczt", "sbyy")
-            ):  # fmt: skip
+            ):
                 local = rows[key]
                 local.checked_at, local.batch = now, batch
                 if state == UPLOAD_FAILED:

@@ -97,8 +97,18 @@ class InstanceFilterSet(SearchFilterSet):
 
     class Meta:
         model = m.ItemInstance
-        fields = ["q", "department", "project", "division", "status", "clock_state", "is_open", "suspended",
-                  "is_parallel", "received_from"]  # fmt: skip
+        fields = [
+            "q",
+            "department",
+            "project",
+            "division",
+            "status",
+            "clock_state",
+            "is_open",
+            "suspended",
+            "is_parallel",
+            "received_from",
+        ]
 
 
 class RecordFilterSet(SearchFilterSet):

@@ -14,9 +14,20 @@ class ProjectForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = m.Project
         fields = [
-            "organization", "code", "works_code", "name", "location", "division", "investment", "land_area",
-            "floor_area", "planned_start", "planned_completion", "builder_name", "builder_credit_code",
-        ]  # fmt: skip
+            "organization",
+            "code",
+            "works_code",
+            "name",
+            "location",
+            "division",
+            "investment",
+            "land_area",
+            "floor_area",
+            "planned_start",
+            "planned_completion",
+            "builder_name",
+            "builder_credit_code",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,8 +53,18 @@ class ItemForm(ScopedFormMixin, forms.ModelForm):
 
     class Meta:
         model = m.ApprovalItem
-        fields = ["code", "version", "name", "department", "stage", "time_limit", "limit_unit", "materials",
-                  "handlers", "is_active"]  # fmt: skip
+        fields = [
+            "code",
+            "version",
+            "name",
+            "department",
+            "stage",
+            "time_limit",
+            "limit_unit",
+            "materials",
+            "handlers",
+            "is_active",
+        ]
         widgets = {"materials": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

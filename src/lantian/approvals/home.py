@@ -38,9 +38,13 @@ def approval_cases(user):
     if user.has_perm("approvals.view_exchangerow"):
         failed = ExchangeRow.objects.restrict(user, "view").filter(state=ExchangeRow.State.FAILED).count()
         figures.append(
-            Figure(_("exchange failures"), failed, reverse("approvals:exchangerow_list") + "?state=failed",
-                   attention=bool(failed))
-        )  # fmt: skip
+            Figure(
+                _("exchange failures"),
+                failed,
+                reverse("approvals:exchangerow_list") + "?state=failed",
+                attention=bool(failed),
+            )
+        )
     return Panel(
         "approvals.cases", _("Construction approvals"), "building-bank", figures, url=cases, weight=40
     )

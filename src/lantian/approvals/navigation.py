@@ -29,7 +29,7 @@ register_menu(
                 _("Item configuration changes"),
                 "approvals:itemconfigchange_list",
                 "approvals.view_itemconfigchange",
-            ),  # fmt: skip
+            ),
             MenuItem(_("Code maps"), "approvals:codemap_list", "approvals.view_codemap"),
         ),
         weight=40,

@@ -67,9 +67,13 @@ def run_quality(bureau: Organization, user=None, trigger=QualityRun.Trigger.DEMA
     for finding in findings:
         by_rule[finding.rule] += 1
     run = QualityRun.objects.create(
-        organization=bureau, trigger=trigger, started_by=user, checked=sum(len(rows) for rows in tables.values()),
-        findings=len(findings), by_rule=by_rule,
-    )  # fmt: skip
+        organization=bureau,
+        trigger=trigger,
+        started_by=user,
+        checked=sum(len(rows) for rows in tables.values()),
+        findings=len(findings),
+        by_rule=by_rule,
+    )
     QualityFinding.objects.bulk_create(
         (
             QualityFinding(
@@ -80,7 +84,7 @@ def run_quality(bureau: Organization, user=None, trigger=QualityRun.Trigger.DEMA
                 record_key=f.key,
                 field=f.field,
                 message=message(f)[:300],
-            )  # fmt: skip
+            )
             for f in findings[:MAX_FINDINGS_KEPT]
         ),
         batch_size=2000,
@@ -155,11 +159,16 @@ def department_scores(departments, run: QualityRun | None) -> list[dict]:
         bad = min(flagged.get(department.pk, 0), total) if total else flagged.get(department.pk, 0)
         base = 100.0 * (total - bad) / total if total else (100.0 if not bad else 0.0)
         score = max(0.0, base - 5 * overdue.get(department.pk, 0))
-        scores.append({
-            "department": department, "cases": total, "flagged": flagged.get(department.pk, 0),
-            "overdue_tasks": overdue.get(department.pk, 0), "failed_rows": failed.get(department.pk, 0),
-            "score": round(score, 1),
-        })  # fmt: skip
+        scores.append(
+            {
+                "department": department,
+                "cases": total,
+                "flagged": flagged.get(department.pk, 0),
+                "overdue_tasks": overdue.get(department.pk, 0),
+                "failed_rows": failed.get(department.pk, 0),
+                "score": round(score, 1),
+            }
+        )
     return sorted(scores, key=lambda row: row["score"])
 
 

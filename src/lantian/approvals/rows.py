@@ -45,19 +45,52 @@ def local_rows(
         ApprovalProcess.objects.filter(project__in=projects).values_list("project_id", "process_type")
     )
     for p in projects.values(
-        "pk", "organization_id", "code", "works_code", "name", "location", "division__code", "investment", "land_area",
-        "floor_area", "planned_start", "planned_completion", "builder_name", "builder_credit_code",
-    ):  # fmt: skip
+        "pk",
+        "organization_id",
+        "code",
+        "works_code",
+        "name",
+        "location",
+        "division__code",
+        "investment",
+        "land_area",
+        "floor_area",
+        "planned_start",
+        "planned_completion",
+        "builder_name",
+        "builder_credit_code",
+    ):
         key = f"XM{p['pk']}"
-        add("SPGL_XMJBXXB", {
-            "DFSJZJ": key, "XZQHDM": p["division__code"], "XMDM": p["code"], "GCDM": p["works_code"], "XMMC": p["name"],
-            "JSDD": p["location"], "XMZTZ": p["investment"], "YDMJ": p["land_area"], "JZMJ": p["floor_area"],
-            "NKGSJ": p["planned_start"], "NJCSJ": p["planned_completion"], "SPLCLX": process_types.get(p["pk"]),
-        }, p["organization_id"])  # fmt: skip
-        add("SPGL_XMDWXXB", {
-            "DFSJZJ": f"DW{p['pk']}", "XZQHDM": p["division__code"], "XMDM": p["code"], "DWMC": p["builder_name"],
-            "DWTYSHXYDM": p["builder_credit_code"], "DWLX": 1,
-        }, p["organization_id"])  # fmt: skip
+        add(
+            "SPGL_XMJBXXB",
+            {
+                "DFSJZJ": key,
+                "XZQHDM": p["division__code"],
+                "XMDM": p["code"],
+                "GCDM": p["works_code"],
+                "XMMC": p["name"],
+                "JSDD": p["location"],
+                "XMZTZ": p["investment"],
+                "YDMJ": p["land_area"],
+                "JZMJ": p["floor_area"],
+                "NKGSJ": p["planned_start"],
+                "NJCSJ": p["planned_completion"],
+                "SPLCLX": process_types.get(p["pk"]),
+            },
+            p["organization_id"],
+        )
+        add(
+            "SPGL_XMDWXXB",
+            {
+                "DFSJZJ": f"DW{p['pk']}",
+                "XZQHDM": p["division__code"],
+                "XMDM": p["code"],
+                "DWMC": p["builder_name"],
+                "DWTYSHXYDM": p["builder_credit_code"],
+                "DWLX": 1,
+            },
+            p["organization_id"],
+        )
     for process in ApprovalProcess.objects.filter(project__in=projects).values(
         "pk",
         "project__organization_id",
@@ -66,30 +99,68 @@ def local_rows(
         "process_type",
         "version",
     ):
-        add("SPGL_DFXMSPLCXXB", {
-            "DFSJZJ": f"LC{process['pk']}", "XZQHDM": process["project__division__code"],
-            "XMDM": process["project__code"], "SPLCBM": f"LC{process['pk']}", "SPLCBBH": process["version"],
-            "SPLCLX": process["process_type"],
-        }, process["project__organization_id"])  # fmt: skip
+        add(
+            "SPGL_DFXMSPLCXXB",
+            {
+                "DFSJZJ": f"LC{process['pk']}",
+                "XZQHDM": process["project__division__code"],
+                "XMDM": process["project__code"],
+                "SPLCBM": f"LC{process['pk']}",
+                "SPLCBBH": process["version"],
+                "SPLCLX": process["process_type"],
+            },
+            process["project__organization_id"],
+        )
     for stage in ProcessStage.objects.filter(process__project__in=projects).values(
-        "pk", "process_id", "kind", "started_on", "completed_on", "process__project__division__code",
+        "pk",
+        "process_id",
+        "kind",
+        "started_on",
+        "completed_on",
+        "process__project__division__code",
         "process__project__organization_id",
-    ):  # fmt: skip
-        add("SPGL_DFXMSPLCJDXXB", {
-            "DFSJZJ": f"JD{stage['pk']}", "XZQHDM": stage["process__project__division__code"],
-            "SPLCBM": f"LC{stage['process_id']}", "SPJDXH": stage["kind"], "SPJDMC": str(STAGE_NAMES[stage["kind"]]),
-            "KSSJ": stage["started_on"], "JSSJ": stage["completed_on"],
-        }, stage["process__project__organization_id"])  # fmt: skip
+    ):
+        add(
+            "SPGL_DFXMSPLCJDXXB",
+            {
+                "DFSJZJ": f"JD{stage['pk']}",
+                "XZQHDM": stage["process__project__division__code"],
+                "SPLCBM": f"LC{stage['process_id']}",
+                "SPJDXH": stage["kind"],
+                "SPJDMC": str(STAGE_NAMES[stage["kind"]]),
+                "KSSJ": stage["started_on"],
+                "JSSJ": stage["completed_on"],
+            },
+            stage["process__project__organization_id"],
+        )
     items = ApprovalItem.objects.filter(department__path__startswith=bureau_path)
     for item in items.values(
-        "pk", "department_id", "department__division__code", "code", "version", "name", "stage", "time_limit",
-        "limit_unit", "department__name",
-    ):  # fmt: skip
-        add("SPGL_DFXMSPLCJDSXXXB", {
-            "DFSJZJ": f"SX{item['pk']}", "XZQHDM": item["department__division__code"] or "", "SPSXBM": item["code"],
-            "SPSXBBH": item["version"], "SPSXMC": item["name"], "SPJDXH": item["stage"], "BLSX": item["time_limit"],
-            "SXDW": UNIT_CODES[item["limit_unit"]], "DWMC": item["department__name"],
-        }, item["department_id"])  # fmt: skip
+        "pk",
+        "department_id",
+        "department__division__code",
+        "code",
+        "version",
+        "name",
+        "stage",
+        "time_limit",
+        "limit_unit",
+        "department__name",
+    ):
+        add(
+            "SPGL_DFXMSPLCJDSXXXB",
+            {
+                "DFSJZJ": f"SX{item['pk']}",
+                "XZQHDM": item["department__division__code"] or "",
+                "SPSXBM": item["code"],
+                "SPSXBBH": item["version"],
+                "SPSXMC": item["name"],
+                "SPJDXH": item["stage"],
+                "BLSX": item["time_limit"],
+                "SXDW": UNIT_CODES[item["limit_unit"]],
+                "DWMC": item["department__name"],
+            },
+            item["department_id"],
+        )
     instances = ItemInstance.objects.filter(department__path__startswith=bureau_path)
     if instance_ids is not None:
         instances = instances.filter(pk__in=instance_ids)
@@ -100,18 +171,42 @@ def local_rows(
     )
     names = {}
     for inst in instances.values(
-        "pk", "code", "department_id", "department__name", "department__division__code", "project__code",
-        "project__works_code", "project__division__code", "project__process__process_type", "stage__kind",
-        "item__code", "status",
-    ):  # fmt: skip
-        names[inst["pk"]] = (inst["code"], inst["department__name"], inst["department_id"],
-                             inst["project__division__code"] or inst["department__division__code"] or "")  # fmt: skip
-        add("SPGL_XMSPSXBLXXB", {
-            "DFSJZJ": f"BL{inst['pk']}", "XZQHDM": names[inst["pk"]][3], "XMDM": inst["project__code"] or "",
-            "GCDM": inst["project__works_code"] or "", "SPLCLX": inst["project__process__process_type"],
-            "SPJDXH": inst["stage__kind"], "SPSXBM": inst["item__code"], "SPSXSLBM": inst["code"],
-            "DWMC": inst["department__name"], "SLSJ": accepted_at.get(inst["pk"]), "BLZT": inst["status"],
-        }, inst["department_id"])  # fmt: skip
+        "pk",
+        "code",
+        "department_id",
+        "department__name",
+        "department__division__code",
+        "project__code",
+        "project__works_code",
+        "project__division__code",
+        "project__process__process_type",
+        "stage__kind",
+        "item__code",
+        "status",
+    ):
+        names[inst["pk"]] = (
+            inst["code"],
+            inst["department__name"],
+            inst["department_id"],
+            inst["project__division__code"] or inst["department__division__code"] or "",
+        )
+        add(
+            "SPGL_XMSPSXBLXXB",
+            {
+                "DFSJZJ": f"BL{inst['pk']}",
+                "XZQHDM": names[inst["pk"]][3],
+                "XMDM": inst["project__code"] or "",
+                "GCDM": inst["project__works_code"] or "",
+                "SPLCLX": inst["project__process__process_type"],
+                "SPJDXH": inst["stage__kind"],
+                "SPSXBM": inst["item__code"],
+                "SPSXSLBM": inst["code"],
+                "DWMC": inst["department__name"],
+                "SLSJ": accepted_at.get(inst["pk"]),
+                "BLZT": inst["status"],
+            },
+            inst["department_id"],
+        )
     special_open: dict[int, dict] = {}
     for record in (
         HandlingRecord.objects.filter(instance__in=instances)
@@ -119,16 +214,30 @@ def local_rows(
         .values("pk", "instance_id", "sequence", "status", "handled_at", "handler", "opinion")
     ):
         code, department, department_id, division = names[record["instance_id"]]
-        add("SPGL_XMSPSXBLXXXXB", {
-            "DFSJZJ": f"BLXX{record['pk']}", "XZQHDM": division, "SPSXSLBM": code, "BLCS": record["sequence"],
-            "BLR": record["handler"], "BLZT": record["status"], "BLYJ": record["opinion"],
-            "BLSJ": record["handled_at"], "DWMC": department,
-        }, department_id)  # fmt: skip
+        add(
+            "SPGL_XMSPSXBLXXXXB",
+            {
+                "DFSJZJ": f"BLXX{record['pk']}",
+                "XZQHDM": division,
+                "SPSXSLBM": code,
+                "BLCS": record["sequence"],
+                "BLR": record["handler"],
+                "BLZT": record["status"],
+                "BLYJ": record["opinion"],
+                "BLSJ": record["handled_at"],
+                "DWMC": department,
+            },
+            department_id,
+        )
         if record["status"] == S.SPECIAL_START:
             special_open[record["instance_id"]] = {
-                "DFSJZJ": f"TBCX{record['pk']}", "XZQHDM": division, "SPSXSLBM": code,
-                "TBCXKSSJ": record["handled_at"], "TBCXJSSJ": None, "TBCXYY": record["opinion"],
-            }  # fmt: skip
+                "DFSJZJ": f"TBCX{record['pk']}",
+                "XZQHDM": division,
+                "SPSXSLBM": code,
+                "TBCXKSSJ": record["handled_at"],
+                "TBCXJSSJ": None,
+                "TBCXYY": record["opinion"],
+            }
             add("SPGL_XMSPSXBLTBCXXXB", special_open[record["instance_id"]], department_id)
         elif record["status"] == S.SPECIAL_END and record["instance_id"] in special_open:
             special_open.pop(record["instance_id"])["TBCXJSSJ"] = record["handled_at"]

@@ -48,10 +48,16 @@ def statistics(user, start: datetime.date | None = None, end: datetime.date | No
         .values_list("lead_department__name", "n")
     )
     by_division = [
-        {**row, "name": row["project__division__name"] or _("(no project)"),
-         "joint": joint_by_division.get(row["project__division__name"], 0)}
-        for row in cases.order_by().values("project__division__name").annotate(**_figures()).order_by("project__division__name")
-    ]  # fmt: skip
+        {
+            **row,
+            "name": row["project__division__name"] or _("(no project)"),
+            "joint": joint_by_division.get(row["project__division__name"], 0),
+        }
+        for row in cases.order_by()
+        .values("project__division__name")
+        .annotate(**_figures())
+        .order_by("project__division__name")
+    ]
     by_department = [
         {**row, "name": row["department__name"], "joint": joint_by_department.get(row["department__name"], 0)}
         for row in cases.order_by()
@@ -92,11 +98,16 @@ COLUMNS = (
 
 def workbook(figures: dict) -> bytes:
     labels = {
-        "Name": _("Name"), "Cases": _("Cases"), "Handled": _("Handled"), "Open": _("Open"), "Overdue": _("Overdue"),
-        "Parallel approvals": _("Parallel approvals"), "Acceptance items": _("Acceptance items"),
+        "Name": _("Name"),
+        "Cases": _("Cases"),
+        "Handled": _("Handled"),
+        "Open": _("Open"),
+        "Overdue": _("Overdue"),
+        "Parallel approvals": _("Parallel approvals"),
+        "Acceptance items": _("Acceptance items"),
         "Joint acceptances": _("Joint acceptances"),
         "Average handling time (working days)": _("Average handling time (working days)"),
-    }  # fmt: skip
+    }
     book = Workbook()
     book.remove(book.active)
     for title, rows in (

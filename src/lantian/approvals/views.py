@@ -130,9 +130,14 @@ class RunQualityView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def post(self, request):
         run, _findings = quality.run_quality(bureau_of(request.user), request.user)
-        messages.success(request, _("Checked %(rows)s records: %(findings)s findings.") % {
-            "rows": run.checked, "findings": run.findings,
-        })  # fmt: skip
+        messages.success(
+            request,
+            _("Checked %(rows)s records: %(findings)s findings.")
+            % {
+                "rows": run.checked,
+                "findings": run.findings,
+            },
+        )
         return HttpResponseRedirect(run.get_absolute_url())
 
 
@@ -176,9 +181,14 @@ class UploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def post(self, request):
         batch = exchange.upload(bureau_of(request.user), request.user)
-        messages.success(request, _("Uploaded %(rows)s rows; %(blocked)s held back by the checks.") % {
-            "rows": batch.rows, "blocked": batch.blocked,
-        })  # fmt: skip
+        messages.success(
+            request,
+            _("Uploaded %(rows)s rows; %(blocked)s held back by the checks.")
+            % {
+                "rows": batch.rows,
+                "blocked": batch.blocked,
+            },
+        )
         return HttpResponseRedirect(reverse("approvals:exchange"))
 
 
@@ -187,9 +197,15 @@ class ReadResultsView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def post(self, request):
         batch = exchange.read_results(bureau_of(request.user), request.user)
-        messages.success(request, _("Read %(rows)s results: %(failed)s failed, %(accepted)s accepted.") % {
-            "rows": batch.rows, "failed": batch.failed, "accepted": batch.accepted,
-        })  # fmt: skip
+        messages.success(
+            request,
+            _("Read %(rows)s results: %(failed)s failed, %(accepted)s accepted.")
+            % {
+                "rows": batch.rows,
+                "failed": batch.failed,
+                "accepted": batch.accepted,
+            },
+        )
         return HttpResponseRedirect(reverse("approvals:exchange"))
 
 

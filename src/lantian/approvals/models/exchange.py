@@ -34,6 +34,9 @@ class ExchangeTable(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self._meta.db_table} {self.dfsjzj}"
+
 
 class ProjectRow(ExchangeTable):
     """SPGL_XMJBXXB 项目基本信息表."""

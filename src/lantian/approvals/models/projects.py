@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantian.approvals.standards import status as S
 from lantian.approvals.standards.codes import CodeError, check_project_code, check_works_code
@@ -63,21 +64,24 @@ class LimitUnit(models.TextChoices):
 class HandlingStatus(models.IntegerChoices):
     """办理状态 as local systems send it (codes of ``standards.status``)."""
 
-    RECEIVED = S.RECEIVED, _("received")
-    WITHDRAWN = S.WITHDRAWN, _("withdrawn by the applicant")
-    ACCEPTED = S.ACCEPTED, _("accepted")
-    NOT_ACCEPTED = S.NOT_ACCEPTED, _("not accepted")
-    REFUSED = S.REFUSED, _("refused acceptance")
-    CORRECTION_START = S.CORRECTION_START, _("correction (start)")
-    CORRECTION_END = S.CORRECTION_END, _("correction (end)")
-    HANDLING_START = S.HANDLING_START, _("department starts handling")
-    SPECIAL_START = S.SPECIAL_START, _("special procedure (start)")
-    SPECIAL_END = S.SPECIAL_END, _("special procedure (end)")
-    APPROVED = S.APPROVED, _("completed (approved)")
-    APPROVED_TOLERANT = S.APPROVED_TOLERANT, _("completed (approved with documents to follow)")
-    REJECTED = S.REJECTED, _("completed (not approved)")
-    RETRACTED = S.RETRACTED, _("retracted")
-    REVOKED = S.REVOKED, _("revoked")
+    RECEIVED = S.RECEIVED, pgettext_lazy("handling status", "received")
+    WITHDRAWN = S.WITHDRAWN, pgettext_lazy("handling status", "withdrawn by the applicant")
+    ACCEPTED = S.ACCEPTED, pgettext_lazy("handling status", "accepted")
+    NOT_ACCEPTED = S.NOT_ACCEPTED, pgettext_lazy("handling status", "not accepted")
+    REFUSED = S.REFUSED, pgettext_lazy("handling status", "refused acceptance")
+    CORRECTION_START = S.CORRECTION_START, pgettext_lazy("handling status", "correction (start)")
+    CORRECTION_END = S.CORRECTION_END, pgettext_lazy("handling status", "correction (end)")
+    HANDLING_START = S.HANDLING_START, pgettext_lazy("handling status", "department starts handling")
+    SPECIAL_START = S.SPECIAL_START, pgettext_lazy("handling status", "special procedure (start)")
+    SPECIAL_END = S.SPECIAL_END, pgettext_lazy("handling status", "special procedure (end)")
+    APPROVED = S.APPROVED, pgettext_lazy("handling status", "completed (approved)")
+    APPROVED_TOLERANT = (
+        S.APPROVED_TOLERANT,
+        pgettext_lazy("handling status", "completed (approved with documents to follow)"),
+    )
+    REJECTED = S.REJECTED, pgettext_lazy("handling status", "completed (not approved)")
+    RETRACTED = S.RETRACTED, pgettext_lazy("handling status", "retracted")
+    REVOKED = S.REVOKED, pgettext_lazy("handling status", "revoked")
 
 
 class ClockState(models.TextChoices):
@@ -111,17 +115,29 @@ class Project(models.Model):
         "core.Division", models.PROTECT, related_name="approval_projects", verbose_name=_("division")
     )
     investment = models.DecimalField(
-        _("total investment (10 000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("total investment (10 000 yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-    )  # fmt: skip
+    )
     land_area = models.DecimalField(
-        _("land area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("land area (m²)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-    )  # fmt: skip
+    )
     floor_area = models.DecimalField(
-        _("floor area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("floor area (m²)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-    )  # fmt: skip
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
     builder_name = models.CharField(_("builder"), max_length=200, blank=True)
@@ -375,13 +391,21 @@ class ItemInstance(models.Model):
 
     code = models.CharField(_("item instance code"), max_length=50, unique=True)
     project = models.ForeignKey(
-        Project, models.PROTECT, null=True, blank=True, related_name="item_instances",
+        Project,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="item_instances",
         verbose_name=_("construction project"),
-    )  # fmt: skip
+    )
     stage = models.ForeignKey(
-        ProcessStage, models.PROTECT, null=True, blank=True, related_name="item_instances",
+        ProcessStage,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="item_instances",
         verbose_name=_("process stage"),
-    )  # fmt: skip
+    )
     item = models.ForeignKey(
         ApprovalItem, models.PROTECT, related_name="instances", verbose_name=_("approval item")
     )
@@ -389,9 +413,13 @@ class ItemInstance(models.Model):
         Organization, models.PROTECT, related_name="approval_instances", verbose_name=_("department")
     )
     parallel = models.ForeignKey(
-        ParallelApproval, models.SET_NULL, null=True, blank=True, related_name="instances",
+        ParallelApproval,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instances",
         verbose_name=_("parallel approval"),
-    )  # fmt: skip
+    )
     time_limit = models.PositiveIntegerField(_("statutory time limit"), validators=[MinValueValidator(1)])
     limit_unit = models.CharField(_("time-limit unit"), max_length=10, choices=LimitUnit.choices)
     received_at = models.DateTimeField(_("received at"))
@@ -401,9 +429,12 @@ class ItemInstance(models.Model):
     is_open = models.BooleanField(_("open"), default=True, editable=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     clock_state = models.CharField(
-        _("time-limit state"), max_length=10, choices=ClockState.choices, default=ClockState.NORMAL,
+        _("time-limit state"),
+        max_length=10,
+        choices=ClockState.choices,
+        default=ClockState.NORMAL,
         editable=False,
-    )  # fmt: skip
+    )
     remaining = models.FloatField(_("time left"), null=True, editable=False)
     overdue_by = models.FloatField(_("overdue by"), default=0, editable=False)
     used_workdays = models.FloatField(_("working days used"), null=True, editable=False)

@@ -26,9 +26,13 @@ class QualityRun(models.Model):
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("started by"),
-    )  # fmt: skip
+    )
     checked = models.PositiveIntegerField(_("records checked"), default=0)
     findings = models.PositiveIntegerField(_("findings"), default=0)
     by_rule = models.JSONField(_("findings by rule"), default=dict)
@@ -62,7 +66,7 @@ class QualityFinding(models.Model):
     table = models.CharField(_("exchange table"), max_length=30)
     record_key = models.CharField(_("record"), max_length=60)
     field = models.CharField(_("field"), max_length=30, blank=True)
-    message = models.CharField(_("message"), max_length=300)
+    message = models.CharField(_("finding text"), max_length=300)
 
     scope_path = "organization"
     scope_follows_links = False
@@ -132,9 +136,13 @@ class ExchangeBatch(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("started by"),
-    )  # fmt: skip
+    )
     rows = models.PositiveIntegerField(_("rows"), default=0)
     failed = models.PositiveIntegerField(_("failed rows"), default=0)
     accepted = models.PositiveIntegerField(_("accepted rows"), default=0)
@@ -158,7 +166,7 @@ class ExchangeBatch(models.Model):
 
 
 class ExchangeRow(models.Model):
-    """The exchange state of one local record in one SPGL table: uploaded, failed with its reason, accepted."""
+    """The exchange state of one local record in one SPGL table: uploaded, failed (with why), accepted."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for the result")
@@ -233,9 +241,13 @@ class Correction(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("approved by"),
-    )  # fmt: skip
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 

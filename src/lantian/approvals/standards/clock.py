@@ -4,7 +4,7 @@
 
 - ``calendar``: a ``lantian.core.standards.worktime.WorkCalendar`` (``lantian.core.worktime.calendar()``).
 - ``limit``: the statutory time limit (承诺/法定时限), a positive number in ``unit``.
-- ``unit``: ``"workdays"`` (工作日), ``"workhours"`` (工作小时), ``"days"`` (自然日) or ``"hours"`` (自然小时).
+- ``unit``: ``"workdays"`` (工作日), ``"workhours"`` (工作小时), ``"days"`` (自然日), ``"hours"`` (自然小时).
 - ``events``: the instance's handling records as ``(status_code, time)`` pairs in the national 办理状态
   codes (``standards.status``); any order (sorted by time here, ties kept in the given order); times
   naive local (Asia/Shanghai) or aware.

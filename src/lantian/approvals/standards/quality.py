@@ -63,9 +63,14 @@ def check_projects(
             check_works_code(row.get("GCDM") or "", row["XMDM"])
         except CodeError as error:
             found.append(
-                Finding("project_code", table, key, "GCDM" if error.reason.startswith("works") else "XMDM",
-                        {"reason": error.reason, **error.params})
-            )  # fmt: skip
+                Finding(
+                    "project_code",
+                    table,
+                    key,
+                    "GCDM" if error.reason.startswith("works") else "XMDM",
+                    {"reason": error.reason, **error.params},
+                )
+            )
         start, end = row.get("NKGSJ"), row.get("NJCSJ")
         if start is not None and end is not None and end < start:
             found.append(Finding("plan_order", table, key, "NJCSJ"))
