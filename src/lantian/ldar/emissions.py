@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -74,11 +74,11 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
     initial = np.zeros(points.count)
     after = np.zeros(points.count)
     hours = np.zeros(points.count)
-    for (unit_id, area_id), members in points.by_place().items():
-        down = stops.get((unit_id, None), []) + (stops.get((unit_id, area_id), []) if area_id else [])
-        hours[members] = standards.operating_hours(begin, finish, down)
-        for readings, result in ((detections, initial), (everything, after)):
-            local, times, values = readings.of_points(members)
+    places = points.places()
+    for readings, result in ((detections, initial), (everything, after)):
+        for (unit_id, area_id), members, (local, times, values) in places.split(readings):
+            down = stops.get((unit_id, None), []) + (stops.get((unit_id, area_id), []) if area_id else [])
+            hours[members] = standards.operating_hours(begin, finish, down)
             result[members] = standards.period_emissions_array(
                 local, times, values, begin, finish,
                 component_types=points.types[members], material_states=points.states[members],
@@ -90,29 +90,17 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
         points.type_index, points.state_index, account.coefficient_set, table
     )
     initial[by_factor] = after[by_factor] = (factors * hours)[by_factor]
-    methods = methods_of(points, detections, everything, by_factor)
+    first, every = methods_of(points, detections, everything, by_factor)
 
     account.point_emissions.all().delete()
-    PointEmission.objects.bulk_create(
-        (
-            PointEmission(
-                account=account,
-                seal_point_id=int(points.ids[i]),
-                tag=points.tags[i],
-                unit_id=int(points.units[i]),
-                seal_type_id=int(points.seal_types[i]),
-                material_state=points.states[i],
-                method=methods[i][0],
-                methods=",".join(methods[i]),
-                readings=int(everything.counts[i]),
-                hours=float(hours[i]),
-                initial_kg=float(initial[i]),
-                after_repair_kg=float(after[i]),
-            )
-            for i in range(points.count)
+    write_point_rows(
+        account,
+        zip(
+            points.ids.tolist(), points.tags, points.units.tolist(), points.seal_types.tolist(),
+            points.states.tolist(), first, every, everything.counts.tolist(), hours.tolist(),
+            initial.tolist(), after.tolist(), strict=True,
         ),
-        batch_size=INSERT_BATCH,
-    )
+    )  # fmt: skip
     account.points = points.count
     account.detected_points = int((~by_factor).sum())
     account.average_factor_points = int(by_factor.sum())
@@ -122,6 +110,32 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
     account.computed_at = timezone.now()
     account.save()
     return account
+
+
+POINT_COLUMNS = (
+    "account_id", "seal_point_id", "tag", "unit_id", "seal_type_id", "material_state", "method", "methods",
+    "readings", "hours", "initial_kg", "after_repair_kg",
+)  # fmt: skip
+
+
+def write_point_rows(account: EmissionAccount, rows) -> None:
+    """One INSERT per batch of value tuples: a city's accounts run to hundreds of thousands of points,
+    and building a model instance for each would cost more than the computation."""
+    table = PointEmission._meta.db_table
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in POINT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(POINT_COLUMNS))})"
+    )
+    with connection.cursor() as cursor:
+        batch = []
+        for row in rows:
+            batch.append((account.pk, *row))
+            if len(batch) == INSERT_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 class Points:
@@ -141,9 +155,8 @@ class Points:
         self.types = np.array([code if code in known else "other" for code in type_codes], dtype="U20")
         self.states = np.array(states, dtype="U20")
         self.accessible = np.array(accessible, dtype=bool)
-        self.type_index = np.array([standards.TYPE_CODES.index(t) for t in self.types], dtype=np.intp)
-        self.state_index = np.array([standards.MATERIAL_STATES.index(s) for s in self.states], dtype=np.intp)
-        self.position = {int(pk): i for i, pk in enumerate(self.ids)}
+        self.type_index = code_index(self.types, standards.TYPE_CODES)
+        self.state_index = code_index(self.states, standards.MATERIAL_STATES)
 
     @classmethod
     def of(cls, enterprise_id: int) -> Points:
@@ -164,11 +177,35 @@ class Points:
             )
         )
 
-    def by_place(self) -> dict[tuple[int, int | None], np.ndarray]:
-        places = defaultdict(list)
-        for i, (unit, area) in enumerate(zip(self.units.tolist(), self.areas.tolist(), strict=True)):
-            places[unit, area or None].append(i)
-        return {place: np.array(members, dtype=np.intp) for place, members in places.items()}
+    def places(self) -> Places:
+        return Places(self)
+
+
+class Places:
+    """The points grouped by (unit, area): the kernel runs once per group, whose shutdowns it shares."""
+
+    def __init__(self, points: Points):
+        keys, self.group = np.unique(np.stack([points.units, points.areas]), axis=1, return_inverse=True)
+        self.group = self.group.ravel()
+        self.keys = [(int(unit), int(area) or None) for unit, area in keys.T]
+        self.order = np.argsort(self.group, kind="stable")
+        self.bounds = np.searchsorted(self.group[self.order], np.arange(len(self.keys) + 1))
+        self.local = np.empty(points.count, dtype=np.int64)  # a point's position within its group
+        self.local[self.order] = np.arange(points.count) - self.bounds[self.group[self.order]]
+
+    def split(self, readings: Readings):
+        """(key, member points, (their readings' local points, times, values)) per group."""
+        of_reading = self.group[readings.points]
+        order = np.argsort(of_reading, kind="stable")
+        bounds = np.searchsorted(of_reading[order], np.arange(len(self.keys) + 1))
+        for g, key in enumerate(self.keys):
+            members = self.order[self.bounds[g] : self.bounds[g + 1]]
+            mine = order[bounds[g] : bounds[g + 1]]
+            yield (
+                key,
+                members,
+                (self.local[readings.points[mine]], readings.times[mine], readings.values[mine]),
+            )
 
 
 class Readings:
@@ -180,20 +217,23 @@ class Readings:
 
     @classmethod
     def of(cls, rows, points: Points) -> Readings:
-        positions, times, values = [], [], []
-        for point_id, moment, value in rows.iterator(chunk_size=10_000):
-            at = points.position.get(point_id)
-            if at is None or value is None:  # an invalid point's old readings
-                continue
-            positions.append(at)
-            times.append(moment.astimezone(UTC).replace(tzinfo=None))
-            values.append(value)
-        return cls(
-            np.array(positions, dtype=np.int64),
-            np.array(times, dtype="datetime64[us]"),
-            np.array(values, dtype=np.float64),
-            points.count,
+        """From ``(seal point id, aware time, net value)`` rows; readings of points that are no longer
+        valid are left out."""
+        rows = list(rows)
+        if not rows:
+            return cls(np.zeros(0, np.int64), np.zeros(0, "datetime64[us]"), np.zeros(0), points.count)
+        ids, moments, values = zip(*rows, strict=True)
+        ids = np.array(ids, dtype=np.int64)
+        at = np.searchsorted(points.ids, ids)  # points.ids is sorted
+        known = (
+            (at < points.count) & (points.ids[np.minimum(at, points.count - 1)] == ids)
+            if points.count
+            else ids < 0
         )
+        times = np.array(
+            [moment.astimezone(UTC).replace(tzinfo=None) for moment in moments], dtype="datetime64[us]"
+        )
+        return cls(at[known], times[known], np.array(values, dtype=np.float64)[known], points.count)
 
     def plus(self, other: Readings) -> Readings:
         return Readings(
@@ -222,21 +262,42 @@ def shutdowns_by_place(enterprise_id: int, begin: datetime, finish: datetime) ->
     return dict(stops)
 
 
-def methods_of(points: Points, detections: Readings, everything: Readings, by_factor: np.ndarray) -> list:
-    """Per point: the method of its highest routine reading first, then every other method one of its
-    readings (re-tests included) was charged by; the average factor for the points without."""
-    method_names = standards.emission_method_array(everything.values) if everything.values.size else []
-    seen: list[set] = [set() for _ in range(points.count)]
-    for at, method in zip(everything.points.tolist(), list(method_names), strict=True):
-        seen[at].add(str(method))
-    highest = np.full(points.count, -1.0)
-    if detections.values.size:
-        np.maximum.at(highest, detections.points, detections.values)
-    result = []
-    for i in range(points.count):
-        if by_factor[i]:
-            result.append((standards.AVERAGE_FACTOR,))
-            continue
-        first = str(standards.emission_method(highest[i]))
-        result.append((first, *sorted(seen[i] - {first})))
-    return result
+METHOD_CODES = (standards.DEFAULT_ZERO, standards.CORRELATION, standards.PEGGED)
+
+
+def method_codes(values: np.ndarray) -> np.ndarray:
+    """0 default-zero, 1 correlation, 2 pegged (``standards.emission_method`` for many values)."""
+    return (values >= standards.DEFAULT_ZERO_BELOW).astype(np.intp) + (values >= standards.PEGGED_FROM)
+
+
+def methods_of(points: Points, detections: Readings, everything: Readings, by_factor: np.ndarray):
+    """Per point: the method of its highest routine reading, and every method its readings (re-tests
+    included) were charged by, that one first; the average factor for the points without."""
+    used = np.zeros(points.count, dtype=np.intp)
+    np.bitwise_or.at(used, everything.points, 1 << method_codes(everything.values))
+    highest = np.zeros(points.count)
+    np.maximum.at(highest, detections.points, detections.values)
+    first_code = method_codes(highest)
+    names = {
+        (first, mask): ",".join(
+            [METHOD_CODES[first], *(METHOD_CODES[c] for c in range(3) if mask >> c & 1 and c != first)]
+        )
+        for first in range(3)
+        for mask in range(8)
+    }
+    first, every = [], []
+    for first_at, mask, factor in zip(first_code.tolist(), used.tolist(), by_factor.tolist(), strict=True):
+        if factor:
+            first.append(standards.AVERAGE_FACTOR)
+            every.append(standards.AVERAGE_FACTOR)
+        else:
+            first.append(METHOD_CODES[first_at])
+            every.append(names[first_at, mask])
+    return first, every
+
+
+def code_index(codes: np.ndarray, known: tuple[str, ...]) -> np.ndarray:
+    index = np.zeros(codes.shape, dtype=np.intp)
+    for position, code in enumerate(known):
+        index[codes == code] = position
+    return index
