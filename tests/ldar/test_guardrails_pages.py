@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from lantian.ldar.guardrails_checks import check_work_orders
-from lantian.ldar.models import GuardRailRule
+from lantian.ldar.models import GuardRailFlag, GuardRailRule
 from lantian.ldar.models.guardrails import seed_rules
 from tests.ldar.cases import detection
 from tests.ldar.factories import moment
@@ -115,3 +115,16 @@ def test_the_agency_filing_page_and_home_count_its_flags(tree, login):
     client.logout()
     home = login(tree.agency_admin).get("/").content.decode()
     assert 'data-panel="ldar.guardrails"' in home
+
+
+def test_readings_and_work_orders_filter_by_flag(tree, login):
+    d = detection(tree)
+    heaped(d)
+    short = GuardRailFlag.objects.get(rule="impossible_times").record
+    client = login(tree.county_a_admin)
+    flagged = client.get(reverse("ldar:detectionrecord_list") + "?flagged=true")
+    assert [row.pk for row in flagged.context["page_obj"]] == [short.pk]
+    unflagged = client.get(reverse("ldar:detectionrecord_list") + "?flagged=false")
+    assert short.pk not in [row.pk for row in unflagged.context["page_obj"]]
+    orders = client.get(reverse("ldar:workorder_list") + "?flagged=true")
+    assert [row.pk for row in orders.context["page_obj"]] == [d.order.pk]

@@ -57,6 +57,18 @@ def period_filters(field: str):
     )
 
 
+def flagged_filter():
+    """Rows with (yes) or without (no) a guard-rail flag: on the reading itself, or on the work order."""
+
+    def having_flags(queryset, name, value):
+        if value is None:
+            return queryset
+        flagged = queryset.filter(guardrail_flags__isnull=False).values("pk")
+        return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
+
+    return django_filters.BooleanFilter(method=having_flags, label=_("guard-rail flag"))
+
+
 class LeakRuleSetFilterSet(ArchiveFilterSet):
     search_fields = ("enterprise__name", "remark")
     enterprise = enterprise_filter()
@@ -120,10 +132,22 @@ class WorkOrderFilterSet(ArchiveFilterSet):
         label=_("work plan"),
     )
     issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("issued from"))
+    flagged = flagged_filter()
 
     class Meta:
         model = WorkOrder
-        fields = ["q", "enterprise", "agency", "cycle", "year", "round", "plan", "state", "issued_from"]
+        fields = [
+            "q",
+            "enterprise",
+            "agency",
+            "cycle",
+            "year",
+            "round",
+            "plan",
+            "state",
+            "issued_from",
+            "flagged",
+        ]
 
     def search(self, queryset, name, value):
         return super().search(queryset, name, value).distinct()
@@ -151,6 +175,7 @@ class DetectionRecordFilterSet(ArchiveFilterSet):
     instrument = instrument_filter()
     net_value = django_filters.NumberFilter(lookup_expr="gte", label=_("net value at least"))
     started_at, started_until = period_filters("started_at")
+    flagged = flagged_filter()
 
     class Meta:
         model = DetectionRecord
@@ -175,6 +200,7 @@ class DetectionRecordFilterSet(ArchiveFilterSet):
             "net_value",
             "started_at",
             "started_until",
+            "flagged",
         ]
 
 
