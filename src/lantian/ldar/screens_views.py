@@ -160,7 +160,11 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         query.pop("export", None)
         query.pop("chart", None)
         context = self.get_context_data(
-            form=form, breakdowns=breakdowns, page=self.page, query=query.urlencode()
+            form=form,
+            breakdowns=breakdowns,
+            page=self.page,
+            query=query.urlencode(),
+            share_header=_("Share (%)"),
         )
         return self.render_to_response(context)
 

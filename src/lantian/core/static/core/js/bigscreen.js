@@ -112,7 +112,7 @@
         xAxis: merge(axisBase(), { type: "category", data: data.categories, boundaryGap: false }),
         yAxis: merge(axisBase(), { type: "value", minInterval: 1 }),
         series: data.series.map(function (s) {
-          return { type: "line", name: s.name, data: s.values, smooth: true, symbolSize: 7, areaStyle: { opacity: 0.12 } };
+          return { type: "line", name: s.name, data: s.values, smooth: 0.3, symbolSize: 7, areaStyle: { opacity: 0.12 } };
         })
       };
     },
@@ -126,10 +126,10 @@
             return item.marker + escapeHtml(item.name) + " " + fmt(item.value) + " " + escapeHtml(unit) + "（" + item.percent + "%）";
           }
         },
-        legend: { type: "scroll", orient: "vertical", right: 0, top: "middle", textStyle: { color: text, fontSize: dark ? 14 : 12 },
+        legend: { type: "scroll", bottom: 0, textStyle: { color: text, fontSize: dark ? 14 : 12 },
           pageTextStyle: { color: text } },
         series: [{
-          type: "pie", radius: ["38%", "68%"], center: ["36%", "52%"],
+          type: "pie", radius: ["36%", "62%"], center: ["50%", "46%"],
           label: { color: text, fontSize: dark ? 14 : 12, formatter: function (item) {
             return item.name + "\n" + (total ? (item.value * 100 / total).toFixed(1) : "0.0") + "%";
           } },
