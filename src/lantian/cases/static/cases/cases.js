@@ -55,7 +55,7 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         lat.value = position.coords.latitude.toFixed(6);
         lng.value = position.coords.longitude.toFixed(6);
-        status.textContent = status.dataset.found.replace("%s", Math.round(position.coords.accuracy));
+        status.textContent = status.dataset.found.replace("{m}", Math.round(position.coords.accuracy));
       }, function () {
         status.textContent = status.dataset.failed;
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
