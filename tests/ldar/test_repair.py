@@ -403,3 +403,40 @@ def test_task_list_filters(tree, login):
         ("?state=repaired", 0),
     ):
         assert client.get(url + query).context["page_obj"].paginator.count == expected, query
+
+
+def test_the_leaking_readings_page_links_its_repair_task(tree, login):
+    d = detection(tree)
+    task = leak_task(d)
+    page = login(tree.ent_a1_admin).get(d.leak.get_absolute_url()).content.decode()
+    assert f'href="{task.get_absolute_url()}"' in page
+    assert (
+        'id="open-repair-task"'
+        not in login(tree.ent_a1_admin).get(d.record.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_avo_ledger_names_a_point_by_its_tag(tree):
+    from lantian.ldar.forms_repair import AvoInspectionForm
+
+    d = detection(tree)
+    data = {
+        "enterprise": tree.ent_a1.pk,
+        "unit": d.archive.unit.pk,
+        "tag": "G9999-1",
+        "inspected_on": "2026-04-02",
+        "inspector": "王五",
+        "finding": "dripping",
+        "description": "阀杆滴漏",
+    }
+    form = AvoInspectionForm(data=data, user=tree.ent_a1_admin, action="add")
+    assert not form.is_valid() and "tag" in form.errors
+    form = AvoInspectionForm(
+        data={**data, "tag": d.leak.tag, "description": ""}, user=tree.ent_a1_admin, action="add"
+    )
+    assert not form.is_valid() and "description" in form.errors
+    form = AvoInspectionForm(data={**data, "tag": d.leak.tag}, user=tree.ent_a1_admin, action="add")
+    assert form.is_valid(), form.errors
+    assert form.save().seal_point == d.leak.seal_point
+    other = AvoInspectionForm(data={**data, "tag": ""}, user=tree.ent_a2_admin, action="add")
+    assert not other.is_valid()  # another enterprise's unit is not offered
