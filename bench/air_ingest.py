@@ -134,10 +134,12 @@ def main():
             f"({rows / hourly_s:,.0f} rows/s) — {verdict} the {TARGET:.0f} s target"
         )
         print(
-            f"daily roll-up (raw and audited): {daily_s:.1f} s; anomaly rules: {anomaly_s:.1f} s ({found} items)"
+            f"daily roll-up (raw and audited): {daily_s:.1f} s; "
+            f"anomaly rules: {anomaly_s:.1f} s ({found} items)"
         )
         assert rows == written, (rows, written)
 
 
 if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)
     main()

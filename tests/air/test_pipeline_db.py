@@ -189,3 +189,32 @@ def test_township_staff_see_only_their_townships_stations(tree, client, login):
     other = Station.objects.get(code="OTHER")
     assert client.get(f"/air/stations/{other.pk}/series/").status_code == 404
     assert client.get(f"/air/stations/{own.pk}/").status_code == 200
+
+
+def test_a_station_entered_in_gcj02_is_stored_in_wgs84(tree):
+    from lantian.air.forms import StationForm
+    from lantian.core.standards.coordinates import wgs84_to_gcj02
+
+    township(tree)
+    g_lat, g_lng = wgs84_to_gcj02(34.4437, 107.6213)
+    data = {
+        "organization": tree.air_township.pk,
+        "kind": "micro",
+        "code": "GCJ1",
+        "name": "坐标站",
+        "coordinate_system": "gcj02",
+        "latitude": f"{g_lat:.6f}",
+        "longitude": f"{g_lng:.6f}",
+        "parameter_keys": ["PM2.5", "PM10"],
+        "active_from": "2025-01-01",
+    }
+    form = StationForm(data=data, user=tree.county_a_admin, action="add")
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert float(saved.latitude) == pytest.approx(34.4437, abs=2e-6)
+    assert float(saved.longitude) == pytest.approx(107.6213, abs=2e-6)
+    assert saved.parameters == "PM10,PM2.5"
+    outside = StationForm(
+        data=data | {"code": "GCJ2", "organization": tree.county_b.pk}, user=tree.county_a_admin, action="add"
+    )
+    assert not outside.is_valid() and "organization" in outside.errors

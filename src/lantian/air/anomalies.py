@@ -4,12 +4,12 @@ whole arrays at once); runs of flagged hours become ``Anomaly`` items an analyst
 Rules and their parameters (``AnomalyRule``: hours, threshold), on the six pollutants:
 
 - constant: the same value for ≥ ``hours`` consecutive hours (default 3);
-- spike: a value above ``threshold`` × the median of the ``hours`` valid hours before it, and at least
+- spike: a value above ``threshold`` × the median of the ``hours`` hours on each side, and at least
   ``SPIKE_FLOOR`` above it (a jump from 5 to 16 is noise, not a spike);
 - negative: a value below zero;
 - pm_inverted: PM2.5 above ``threshold`` × PM10 of the same hour (default 1.0);
 - reference: the ``hours``-hour mean deviates from the reference station's by more than
-  ``threshold`` (a ratio, 0.5 = 50 %) of the reference's mean; PM2.5 and PM10;
+  ``threshold`` (a ratio, 1.0 = 100 %) of the reference's mean for ≥ ``hours`` hours; PM2.5 and PM10;
 - missing: ≥ ``hours`` consecutive hours without a valid PM2.5 value (the station is silent);
 - township: a micro-station's PM2.5 above ``threshold`` × the mean of the other stations of its
   township for ≥ ``hours`` consecutive hours.
@@ -33,10 +33,10 @@ SPIKE_FLOOR = 30.0  # μg/m³ (CO: mg/m³ × 10 is not meaningful, so CO is left
 LOOKBACK = timedelta(hours=48)
 DEFAULTS = {
     AnomalyRule.Code.CONSTANT: (3, 0.0, "≥ hours equal consecutive values"),
-    AnomalyRule.Code.SPIKE: (6, 3.0, "value > threshold × median of the previous hours"),
+    AnomalyRule.Code.SPIKE: (6, 3.0, "value > threshold × median of the hours on each side"),
     AnomalyRule.Code.NEGATIVE: (1, 0.0, "value below zero"),
     AnomalyRule.Code.PM_INVERTED: (1, 1.0, "PM2.5 > threshold × PM10"),
-    AnomalyRule.Code.REFERENCE: (6, 0.5, "|mean − reference mean| > threshold × reference mean"),
+    AnomalyRule.Code.REFERENCE: (6, 1.0, "|mean − reference mean| > threshold × reference mean for ≥ hours"),
     AnomalyRule.Code.MISSING: (6, 0.0, "≥ hours consecutive hours without valid PM2.5"),
     AnomalyRule.Code.TOWNSHIP: (3, 2.0, "PM2.5 > threshold × township mean for ≥ hours"),
 }
@@ -75,20 +75,24 @@ def constant_runs(x: np.ndarray, hours: int) -> np.ndarray:
 
 
 def spikes(x: np.ndarray, hours: int, ratio: float) -> np.ndarray:
-    if len(x) <= hours:
+    """Hours above ``ratio`` × the median of the ``hours`` hours on each side (a spike comes back
+    down; the daily rise of O3 does not count) and at least SPIKE_FLOOR above it."""
+    if len(x) <= 2 * hours:
         return np.zeros(x.shape, dtype=bool)
-    windows = np.lib.stride_tricks.sliding_window_view(x[:-1], hours)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            median = np.nanmedian(windows, axis=-1)
-    flags = np.zeros(x.shape, dtype=bool)
-    current = x[hours:]
+    padded = np.concatenate([np.full(hours, np.nan), x, np.full(hours, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * hours + 1).copy()
+    windows[:, hours] = np.nan  # the hour itself is not its own neighbour
+    median = _median(windows)
     with np.errstate(invalid="ignore"):
-        flags[hours:] = (current > ratio * median) & (current - median >= SPIKE_FLOOR)
-    return flags
+        return (x > ratio * median) & (x - median >= SPIKE_FLOOR)
+
+
+def _median(windows: np.ndarray) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(windows, axis=-1)
 
 
 def moving_mean(x: np.ndarray, hours: int) -> np.ndarray:
@@ -126,7 +130,7 @@ def flag_station(
             elif code == AnomalyRule.Code.REFERENCE and reference is not None:
                 for pos, key in ((PM25, "PM2.5"), (PM10, "PM10")):
                     own, ref = moving_mean(values[pos], rule.hours), moving_mean(reference[pos], rule.hours)
-                    yield code, BY_KEY[key].id, np.abs(own - ref) > rule.threshold * ref, 1
+                    yield code, BY_KEY[key].id, np.abs(own - ref) > rule.threshold * ref, rule.hours
             elif code == AnomalyRule.Code.MISSING:
                 yield code, BY_KEY["PM2.5"].id, np.isnan(values[PM25]), rule.hours
             elif code == AnomalyRule.Code.TOWNSHIP and micro and township is not None:
@@ -154,19 +158,12 @@ def detect(station_spans: dict[int, tuple[datetime, datetime]]) -> int:
     values = daily.hourly_arrays(ids, first_day, last_day, audited=False)
     row = {pk: i for i, pk in enumerate(ids)}
     start = daily.day_start(first_day)
-    created = 0
+    found: list[tuple] = []
     for pk, station in stations.items():
         own = values[row[pk]]
         reference = values[row[station.reference_station_id]] if station.reference_station_id in row else None
         others = [row[p] for p, org in peers if org == station.organization_id and p != pk]
-        township = None
-        if others:
-            with np.errstate(all="ignore"):
-                import warnings
-
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    township = np.nanmean(values[others, PM25], axis=0)
+        township = _mean(values[others, PM25]) if others else None
         span_first, span_last = station_spans[pk]
         lo = max(0, int((span_first - LOOKBACK - start).total_seconds() // 3600))
         hi = int((span_last - start).total_seconds() // 3600)
@@ -176,43 +173,64 @@ def detect(station_spans: dict[int, tuple[datetime, datetime]]) -> int:
             flags[:lo] = False
             flags[hi + 1 :] = False
             for a, b in runs(flags, minimum):
-                created += _record(
-                    station, code, pid, start + timedelta(hours=a), start + timedelta(hours=b), own
-                )
-    return created
+                found.append((pk, code, pid, start + timedelta(hours=a), start + timedelta(hours=b)))
+    return _record(found, first)
 
 
-def _record(station, code, pid, first, last, own) -> int:
-    existing = (
-        Anomaly.objects.filter(station=station, rule=code, parameter=pid, end__gte=first - timedelta(hours=1))
-        .filter(start__lte=last)
-        .order_by("start")
-        .first()
-    )
-    hours = int((last - first).total_seconds() // 3600) + 1
-    detail = _detail(code, pid, hours)
-    if existing is not None:
-        if last > existing.end or first < existing.start:
-            existing.start, existing.end = min(existing.start, first), max(existing.end, last)
-            existing.detail = _detail(
-                code, pid, int((existing.end - existing.start).total_seconds() // 3600) + 1
-            )
-            existing.save(update_fields=["start", "end", "detail"])
+def _mean(rows: np.ndarray) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(rows, axis=0)
+
+
+def _record(found: list[tuple], since) -> int:
+    """Open new items in bulk; a run that continues or overlaps an item of the same station, rule and
+    parameter extends that item instead. Returns the number of new items."""
+    if not found:
         return 0
-    Anomaly.objects.create(
-        station=station,
-        rule=code,
-        parameter=pid,
-        start=first,
-        end=last,
-        detail=detail,
-        status=Anomaly.Status.OPEN,
-    )
-    return 1
+    existing: dict[tuple, list[Anomaly]] = {}
+    for item in Anomaly.objects.filter(
+        station_id__in={f[0] for f in found}, end__gte=since - timedelta(hours=1)
+    ).order_by("start"):
+        existing.setdefault((item.station_id, item.rule, item.parameter), []).append(item)
+    new, changed = [], {}
+    for station_id, code, pid, first, last in found:
+        match = next(
+            (
+                a
+                for a in existing.get((station_id, code, pid), ())
+                if a.end >= first - timedelta(hours=1) and a.start <= last + timedelta(hours=1)
+            ),
+            None,
+        )
+        if match is None:
+            item = Anomaly(
+                station_id=station_id,
+                rule=code,
+                parameter=pid,
+                start=first,
+                end=last,
+                detail=_detail(code, pid, first, last),
+                status=Anomaly.Status.OPEN,
+            )
+            new.append(item)
+            existing.setdefault((station_id, code, pid), []).append(item)
+        elif first < match.start or last > match.end:
+            match.start, match.end = min(match.start, first), max(match.end, last)
+            match.detail = _detail(code, pid, match.start, match.end)
+            if match.pk:
+                changed[match.pk] = match
+    Anomaly.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        Anomaly.objects.bulk_update(list(changed.values()), ["start", "end", "detail"], batch_size=1000)
+    return len(new)
 
 
-def _detail(code, pid, hours) -> str:
+def _detail(code, pid, first, last) -> str:
     name = BY_ID[pid].key if pid else ""
+    hours = int((last - first).total_seconds() // 3600) + 1
     return f"{AnomalyRule.Code(code).label} {name} {hours}h".strip()[:300]
 
 

@@ -82,10 +82,17 @@ def rollup(station_ids: list[int], first: date, last: date) -> int:
     if not station_ids or last < first:
         return 0
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    rows = []
-    for audited in (False, True):
-        values = hourly_arrays(station_ids, first, last, audited=audited)
-        rows.extend(_daily_rows(station_ids, days, values, audited))
+    raw = hourly_arrays(station_ids, first, last, audited=False)
+    rows = list(_daily_rows(station_ids, days, raw, False))
+    marked = AuditMark.objects.filter(
+        station_id__in=station_ids,
+        revoked_at__isnull=True,
+        reason__in=INVALIDATING,
+        start__lt=day_start(last + timedelta(days=1)),
+        end__gte=day_start(first),
+    ).exists()
+    audited = hourly_arrays(station_ids, first, last, audited=True) if marked else raw
+    rows.extend(_daily_rows(station_ids, days, audited, True))
     with transaction.atomic():
         # Raw: derived rows stay out of the change log (and a year of them deletes in one statement).
         DailyValue.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)._raw_delete(

@@ -96,7 +96,6 @@ def station_daily(station_ids: list[int], first: date, last: date, *, audited: b
 
 def evaluate(
     user,
-    kind_of_period: str,
     first: date,
     last: date,
     grouping: str,

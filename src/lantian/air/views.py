@@ -5,7 +5,7 @@ audit marks (created and revoked through actions) and the handling of anomalies.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -146,7 +146,6 @@ class EvaluationParameters:
 def evaluation_rows(user, params: EvaluationParameters):
     rows = evaluation.evaluate(
         user,
-        params.period,
         params.first,
         params.last,
         params.grouping,
@@ -415,7 +414,3 @@ class AuditMarkDetailView(ObjectDetailView):
 class AnomalyEditView(ObjectEditView):
     def save(self, form):
         return actions.handle_anomaly(form, self.request.user)
-
-
-def hours_label(moment) -> str:
-    return (timezone.localtime(moment) + timedelta(hours=1)).strftime("%Y-%m-%d %H时")
