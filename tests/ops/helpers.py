@@ -23,10 +23,18 @@ def contract_of(tree, calendar=m.Contract.Calendar.ALWAYS, template="xian", numb
     if contract is not None:
         return contract
     contract = m.Contract.objects.create(
-        name=f"运维合同{number}", number=number, client=tree.city, vendor=tree.vendor,
-        systems="综合监管平台\n在线监控系统", on_site_staff="张伟\n李娜", starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31), amount=1_000_000, calendar=calendar, scheme=seed_renhe_scheme(),
-    )  # fmt: skip
+        name=f"运维合同{number}",
+        number=number,
+        client=tree.city,
+        vendor=tree.vendor,
+        systems="综合监管平台\n在线监控系统",
+        on_site_staff="张伟\n李娜",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        amount=1_000_000,
+        calendar=calendar,
+        scheme=seed_renhe_scheme(),
+    )
     apply_sla_template(contract, template)
     return contract
 
@@ -68,10 +76,12 @@ def window_of(contract) -> m.MaintenanceWindow:
 
 def template_of(contract, **fields) -> m.InspectionTemplate:
     values = {
-        "name": f"应用巡检{next(_numbers)}", "kind": m.InspectionTemplate.Kind.APPLICATION,
-        "frequency": m.InspectionTemplate.Frequency.DAILY, "due_time": time(8, 30),
+        "name": f"应用巡检{next(_numbers)}",
+        "kind": m.InspectionTemplate.Kind.APPLICATION,
+        "frequency": m.InspectionTemplate.Frequency.DAILY,
+        "due_time": time(8, 30),
         "items": "首页可访问\n登录正常\n数据接入正常",
-    } | fields  # fmt: skip
+    } | fields
     return m.InspectionTemplate.objects.create(contract=contract, **values)
 
 

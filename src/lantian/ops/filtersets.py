@@ -26,7 +26,9 @@ def filterset_for(model, *, search=(), fields=(), contract="contract"):
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.DateTimeField):  # filtered by the day, in the site's time zone
-            attrs[name] = django_filters.DateFilter(field_name=name, lookup_expr="date", label=field.verbose_name)
+            attrs[name] = django_filters.DateFilter(
+                field_name=name, lookup_expr="date", label=field.verbose_name
+            )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names + list(fields)})
     return type(f"{model.__name__}FilterSet", (SearchFilterSet,), attrs)
 
