@@ -134,3 +134,14 @@ def test_a_rule_change_is_rechecked_by_the_periodic_job(tree):
     rule.save()
     rule.refresh_from_db()
     assert rule.settings().heap_min_in_band == 5  # defaults fill what is not set
+
+
+def test_deleted_readings_make_the_work_order_stale_for_the_periodic_job(tree):
+    d = detection(tree)
+    records = walk(d, honest_readings(3), start=moment(2026, 4, 9, 9))
+    check_work_orders([d.order.pk])
+    assert stale_work_orders() == [] and GuardRailFlag.objects.filter(work_order=d.order).count() == 6
+    DetectionRecord.objects.filter(pk=records[0].pk).delete()  # the delete page tells no follower
+    assert stale_work_orders() == [d.order.pk]
+    assert run_periodic_job("ldar.guardrails_recheck")
+    assert stale_work_orders() == [] and GuardRailFlag.objects.filter(work_order=d.order).count() == 4

@@ -7,8 +7,9 @@ order's flags are replaced in one transaction. This runs
 - after every committed save of readings (``readings_saved``: pages, bulk edit, API, walk page,
   import), for the work orders written — a 100,000-row import is checked in bulk, not row by row;
 - from the periodic job ``ldar.guardrails_recheck`` for the work orders checked before the latest
-  change of a rule's parameters (or never checked): changing a rule recomputes every flag within the
-  job's interval.
+  change of a rule's parameters, never checked, or whose number of readings changed since (readings
+  deleted, or written in bulk by a demo or a migration): changing a rule recomputes every flag within
+  the job's interval.
 
 Readings without a work order (no work order for their area yet) get the per-record rules on their own.
 A flag never blocks saving: this runs after the commit, and a failure here is logged, not raised.
@@ -22,7 +23,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -278,10 +280,21 @@ def on_readings_saved(record_ids: frozenset[int], work_order_ids: frozenset[int]
 
 
 def stale_work_orders(limit: int = RECHECK_PER_RUN) -> list[int]:
-    """Work orders with readings that were never checked or were checked before the latest rule change."""
+    """Work orders whose flags may be out of date: readings never checked, a count of readings that is
+    no longer the one checked (readings deleted, or written in bulk by no save path), or a check older
+    than the latest change of a rule."""
     changed = GuardRailRule.objects.aggregate(latest=Max("updated_at"))["latest"]
-    orders = WorkOrder.objects.filter(records__isnull=False).distinct()
-    stale = Q(guardrail_check__isnull=True)
+    readings = (
+        DetectionRecord.objects.filter(work_order=OuterRef("pk"))
+        .order_by()
+        .values("work_order")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    orders = WorkOrder.objects.annotate(readings=Coalesce(Subquery(readings), 0))
+    never = Q(guardrail_check__isnull=True, readings__gt=0)
+    recounted = Q(guardrail_check__isnull=False) & ~Q(guardrail_check__records=F("readings"))
+    stale = never | recounted
     if changed is not None:
         stale |= Q(guardrail_check__checked_at__lt=changed)
     return list(orders.filter(stale).order_by("pk").values_list("pk", flat=True)[:limit])
