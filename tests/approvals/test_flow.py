@@ -9,7 +9,8 @@ from django.utils import timezone
 from lantian.approvals import actions, exchange, quality, statistics
 from lantian.approvals import models as m
 from lantian.approvals.clock import refresh_clocks
-from lantian.approvals.models.exchange import ProjectRow
+from lantian.approvals.exchange_import import import_from_exchange
+from lantian.approvals.models.exchange import HandlingDetailRow, HandlingRow, ProjectRow, UnitRow
 from lantian.approvals.router import EXCHANGE
 from lantian.approvals.standards import status as S
 from tests.approvals.factories import at, case, project
@@ -156,3 +157,64 @@ def test_statistics_by_district_and_department(world):
     assert figures["totals"]["cases"] == 3 and figures["totals"]["handled"] == 1
     assert len(figures["by_division"]) == 2
     assert statistics.workbook(figures)[:2] == b"PK"
+
+
+def test_import_from_the_exchange_tables_all_or_nothing(world):
+    exchange.ensure_tables()
+    now = timezone.now()
+    code = "2026-610303-48-01-000777"
+    common = {"xzqhdm": "610303", "sjgxsj": now}
+    ProjectRow.objects.using(EXCHANGE).create(
+        dfsjzj="EXT-XM-1",
+        xmdm=code,
+        gcdm=f"{code}-0001",
+        xmmc="外部系统项目",
+        jsdd="金台区",
+        nkgsj=date(2026, 6, 1),
+        njcsj=date(2027, 6, 1),
+        splclx=3,
+        **common,
+    )
+    UnitRow.objects.using(EXCHANGE).create(
+        dfsjzj="EXT-DW-1", xmdm=code, dwmc="渭川城投", dwtyshxydm=world.project.builder_credit_code, **common
+    )
+    HandlingRow.objects.using(EXCHANGE).create(
+        dfsjzj="EXT-BL-1",
+        xmdm=code,
+        spsxbm=world.item_housing.code,
+        spsxslbm="EXT-SL-1",
+        dwmc="住建局",
+        slsj=at("2026-03-02 09:00"),
+        blzt=S.APPROVED,
+        **common,
+    )
+    bad_step = HandlingDetailRow.objects.using(EXCHANGE).create(
+        dfsjzj="EXT-XX-1",
+        spsxslbm="EXT-SL-1",
+        blcs=1,
+        blr="张三",
+        blzt=99,
+        blsj=at("2026-03-02 09:00"),
+        dwmc="住建局",
+        **common,
+    )
+    report = import_from_exchange(world.tree.city)
+    assert report.errors == [("SPGL_XMSPSXBLXXXXB", "EXT-XX-1", "99 is not a handling status code.")]
+    assert not m.Project.objects.filter(code=code).exists()  # nothing written
+    HandlingDetailRow.objects.using(EXCHANGE).filter(pk=bad_step.pk).update(blzt=S.ACCEPTED)
+    HandlingDetailRow.objects.using(EXCHANGE).create(
+        dfsjzj="EXT-XX-2",
+        spsxslbm="EXT-SL-1",
+        blcs=2,
+        blr="张三",
+        blzt=S.APPROVED,
+        blsj=at("2026-03-04 09:00"),
+        dwmc="住建局",
+        **common,
+    )
+    report = import_from_exchange(world.tree.city)
+    assert (report.projects, report.cases, report.errors) == (1, 1, [])
+    imported = m.ItemInstance.objects.get(code="EXT-SL-1")
+    assert imported.project.code == code and not imported.is_open and imported.clock_state == "normal"
+    assert imported.project.builder_name == "渭川城投"
+    assert import_from_exchange(world.tree.city).skipped == 2  # known now

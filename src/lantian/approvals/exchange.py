@@ -23,14 +23,22 @@ BATCH = 2000
 
 
 def ensure_tables(using: str = EXCHANGE) -> list[str]:
-    """Create the exchange tables the 前置库 lacks (a new test database); returns those created."""
+    """Create the exchange tables the 前置库 lacks (a new or test database); returns those created.
+
+    The statements are collected and run with a plain cursor: SQLite's schema editor refuses to run
+    inside a transaction (foreign-key checks), and these tables have no foreign keys to suspend."""
     connection = connections[using]
     present = set(connection.introspection.table_names())
     missing = [model for model in TABLES.values() if model._meta.db_table not in present]
-    if missing:
-        with connection.schema_editor() as editor:
-            for model in missing:
-                editor.create_model(model)
+    if not missing:
+        return []
+    editor = connection.schema_editor(collect_sql=True)
+    editor.deferred_sql = []
+    for model in missing:
+        editor.create_model(model)
+    with connection.cursor() as cursor:
+        for statement in [*editor.collected_sql, *map(str, editor.deferred_sql)]:
+            cursor.execute(statement)
     return [model._meta.db_table for model in missing]
 
 

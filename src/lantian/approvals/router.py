@@ -1,5 +1,6 @@
-"""Database routing of the 前置库: the exchange tables (``models.exchange``) live in the database
-``exchange`` and only there; nothing else of the application lives in it."""
+"""Database routing of the 前置库: the exchange tables (``models.exchange``, outside the global model
+registry and created by ``exchange.ensure_tables``) live in the database ``exchange``; nothing of
+the application's own models is migrated there."""
 
 EXCHANGE = "exchange"
 
@@ -24,16 +25,6 @@ class ExchangeRouter:
         return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        model = hints.get("model")
-        if model is None and app_label == "approvals" and model_name is not None:
-            from django.apps import apps
-
-            try:
-                model = apps.get_model(app_label, model_name)
-            except LookupError:
-                model = None
-        if model is not None and is_exchange_model(model):
-            return db == EXCHANGE
         if db == EXCHANGE:
             return (app_label, model_name) in ALSO_IN_EXCHANGE
         return None

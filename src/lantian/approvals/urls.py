@@ -14,6 +14,7 @@ urlpatterns = [
     path("exchange/", views.ExchangeView.as_view(), name="exchange"),
     path("exchange/upload/", views.UploadView.as_view(), name="exchange_upload"),
     path("exchange/results/", views.ReadResultsView.as_view(), name="exchange_results"),
+    path("exchange/import/", views.ImportFromExchangeView.as_view(), name="exchange_import"),
     path("corrections/<int:pk>/decide/", views.DecideCorrectionView.as_view(), name="correction_decide"),
     *registry.urlpatterns("approvals"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from lantian.approvals import actions, exchange, quality, statistics
+from lantian.approvals import actions, exchange, exchange_import, quality, statistics
 from lantian.approvals.models import Correction, ExchangeBatch, ExchangeRow, QualityRun
 from lantian.core.models import Organization
 from lantian.core.views.generic import ObjectDetailView
@@ -225,3 +225,29 @@ class DecideCorrectionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except actions.CorrectionError as error:
             messages.error(request, str(error))
         return HttpResponseRedirect(correction.get_absolute_url())
+
+
+class ImportFromExchangeView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = ("approvals.add_project", "approvals.add_iteminstance")
+
+    def post(self, request):
+        exchange.ensure_tables()
+        report = exchange_import.import_from_exchange(bureau_of(request.user))
+        if report.errors:
+            messages.error(
+                request,
+                _("Nothing was imported: %(count)s rows have errors.") % {"count": len(report.errors)},
+            )
+            for table, key, reason in report.errors[:20]:
+                messages.error(request, f"{table} {key}: {reason}")
+        else:
+            messages.success(
+                request,
+                _("Imported %(projects)s projects and %(cases)s cases; %(skipped)s rows known already.")
+                % {
+                    "projects": report.projects,
+                    "cases": report.cases,
+                    "skipped": report.skipped,
+                },
+            )
+        return HttpResponseRedirect(reverse("approvals:exchange"))

@@ -9,8 +9,15 @@ Columns keep the standard's upper-case names (``db_column``) so that the provinc
 programs read them as they are.
 """
 
+from django.apps.registry import Apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The exchange tables are not models of the application's own database: they are kept out of the
+# global registry (no migrations, no generic pages, nothing that walks every model reaches them)
+# and always read and written with ``.using("exchange")``; ``approvals.exchange.ensure_tables``
+# creates them in a 前置库 that lacks them.
+EXCHANGE_APPS = Apps()
 
 UPLOAD_WAITING = 0  # written by the local system, not yet checked
 UPLOAD_ACCEPTED = 1
@@ -55,6 +62,8 @@ class ProjectRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_XMJBXXB"
         verbose_name = _("exchange: projects")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class UnitRow(ExchangeTable):
@@ -68,6 +77,8 @@ class UnitRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_XMDWXXB"
         verbose_name = _("exchange: project units")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class ProcessRow(ExchangeTable):
@@ -81,6 +92,8 @@ class ProcessRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_DFXMSPLCXXB"
         verbose_name = _("exchange: processes")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class StageRow(ExchangeTable):
@@ -95,6 +108,8 @@ class StageRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_DFXMSPLCJDXXB"
         verbose_name = _("exchange: stages")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class StageItemRow(ExchangeTable):
@@ -111,6 +126,8 @@ class StageItemRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_DFXMSPLCJDSXXXB"
         verbose_name = _("exchange: stage items")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class HandlingRow(ExchangeTable):
@@ -129,6 +146,8 @@ class HandlingRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_XMSPSXBLXXB"
         verbose_name = _("exchange: item handling")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class HandlingDetailRow(ExchangeTable):
@@ -145,6 +164,8 @@ class HandlingDetailRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_XMSPSXBLXXXXB"
         verbose_name = _("exchange: handling details")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 class SpecialProcedureRow(ExchangeTable):
@@ -158,6 +179,8 @@ class SpecialProcedureRow(ExchangeTable):
     class Meta:
         db_table = "SPGL_XMSPSXBLTBCXXXB"
         verbose_name = _("exchange: special procedures")
+        app_label = "approvals"
+        apps = EXCHANGE_APPS
 
 
 EXCHANGE_MODELS = (
