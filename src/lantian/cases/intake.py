@@ -74,7 +74,12 @@ class ReportForm(ScopedFormMixin, forms.Form):
         channels = [(c.value, c.label) for c in STAFF_CHANNELS]
         if roles.GRID_WORKER in codes and roles.OPERATOR not in codes:
             channels = [(Channel.GRID.value, Channel.GRID.label)]
+            del self.fields["reporter_name"], self.fields["reporter_phone"]  # the worker reports
         self.fields["channel"].choices = channels
+        for name in ("lat", "lng"):
+            self.fields[name].widget.attrs.update(
+                {"aria-label": self.fields[name].label, "inputmode": "decimal"}
+            )
         centres = list(self.fields["organization"].queryset[:2])
         if len(centres) == 1:
             self.fields["organization"].initial = centres[0].pk
@@ -131,7 +136,7 @@ class ReportView(LoginRequiredMixin, PhotoMixin, View):
         report = actions.Report(
             organization=data["organization"], category=data["category"], channel=data["channel"],
             description=data["description"], lat=data["lat"], lng=data["lng"], address=data["address"],
-            reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
+            reporter_name=data.get("reporter_name", ""), reporter_phone=data.get("reporter_phone", ""),
             duplicate_of=duplicate_of,
         )  # fmt: skip
         try:
