@@ -30,6 +30,8 @@ def test_the_bureau_finds_the_planted_work_order_through_the_flags_per_agency(de
     panel.locator("[data-rule=heaped_under_threshold]").click()
     page.wait_for_load_state("networkidle")
     assert str(flag.evidence["count"]) in page.locator("#flag-text").inner_text()
+    page.set_viewport_size({"width": 1440, "height": 760})
+    screenshot("ldar-guardrails-flag")
 
     clean = WorkOrder.objects.filter(guardrail_check__flags=0, guardrail_check__records__gt=0).first()
     page.goto(f"{demo_site}{clean.get_absolute_url()}")
