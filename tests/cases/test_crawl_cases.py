@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import Client
 
 from lantian.cases import demo
-from lantian.cases.models import Case, Workflow
+from lantian.cases.models import Case, Category, Workflow
 from lantian.core.demo import build_demo
 from lantian.core.models import User
 from tests.core.test_crawl import empty_choices, english_words, pages_of, scaffolding_words, stored_words
@@ -33,6 +33,9 @@ def cases_pages(user) -> dict[str, str]:
         if (case.state, case.step) not in seen:
             seen.add((case.state, case.step))
             pages[case.get_absolute_url()] = f"case at {case.step}"
+    minor = Category.objects.restrict(user, "view").exclude(parent=None).order_by("pk").first()
+    if minor is not None:
+        pages[minor.get_absolute_url()] = "minor class"
     for workflow in Workflow.objects.restrict(user, "change"):
         pages[f"/cases/workflows/{workflow.pk}/design/"] = "workflow editor"
     return pages

@@ -30,7 +30,8 @@ class CategoryForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Category.objects.restrict(self.user, "view").filter(parent=None)
         self.fields["step_limits"].help_text = _(
-            'By step code, e.g. {"handle": {"limit": 3, "unit": "days"}}; units: hours or days.'
+            'By step code, e.g. <code>{"handle": {"limit": 3, "unit": "days"}}</code>; the unit is '
+            "<code>hours</code> (working hours) or <code>days</code> (working days)."
         )
 
 

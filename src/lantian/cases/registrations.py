@@ -29,10 +29,11 @@ registry.register(
         "kind",
         "parent",
         "workflow",
-        "step_limits",
         "closing_condition",
         "is_active",
     ),
+    detail_template="cases/category_detail.html",
+    views={"detail": views.CategoryDetailView},
 )
 registry.register(
     Workflow,

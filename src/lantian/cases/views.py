@@ -252,6 +252,27 @@ class OverviewView(LoginRequiredMixin, TemplateView):
         )
 
 
+class CategoryDetailView(ObjectDetailView):
+    """A class with the time limit of each step of its workflow's current version (its own or the
+    workflow's)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        category = self.object
+        version = category.workflow.published if category.workflow_id else None
+        limits = []
+        for step in version.parsed.steps if version else ():
+            if step.terminal:
+                continue
+            limit, unit = category.limit_for(step)
+            limits.append(
+                {"code": step.code, "name": step.name, "limit": limit, "unit": unit,
+                 "own": step.code in category.step_limits}
+            )  # fmt: skip
+        context.update(limits=limits, version=version)
+        return context
+
+
 class WorkflowDetailView(ObjectDetailView):
     """A workflow: its current version drawn as a diagram, its versions, and its draft's problems."""
 
