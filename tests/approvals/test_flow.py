@@ -102,11 +102,11 @@ def test_exchange_round_trip(world):
     again = exchange.upload(world.tree.city, world.supervisor)
     assert again.blocked == 0 and again.rows >= 2  # only the changed and failed rows go again
     exchange.provincial_check(registered | {registered_code})
-    exchange.read_results(world.tree.city, world.supervisor)
+    assert exchange.read_results_job(timezone.now()).startswith("1 bureaus")  # the periodic job reads them
     failed.refresh_from_db()
     assert failed.state == "accepted" and failed.uploads == 2
     assert not m.ExchangeRow.objects.filter(state="failed").exists()
-    assert m.ExchangeBatch.objects.count() == 4
+    assert m.ExchangeBatch.objects.count() == 4 and not m.ExchangeRow.objects.filter(state="pending").exists()
 
 
 def test_exchange_page_shows_failures_per_row(world, login):

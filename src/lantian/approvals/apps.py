@@ -13,6 +13,7 @@ class ApprovalsConfig(AppConfig):
     def ready(self):
         from lantian.approvals import (  # noqa: F401 (registers models, menu, to-do, home, jobs, role texts)
             clock,
+            exchange,
             home,
             navigation,
             registrations,

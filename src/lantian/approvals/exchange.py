@@ -9,15 +9,19 @@ before are written (SJSCZT = 0). ``read_results``: the provincial system's verdi
 
 import hashlib
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lantian.approvals import quality
 from lantian.approvals.models import TABLES, ExchangeBatch, ExchangeRow, QualityRun
 from lantian.approvals.models.exchange import UPLOAD_ACCEPTED, UPLOAD_FAILED, UPLOAD_WAITING
 from lantian.approvals.router import EXCHANGE
 from lantian.approvals.standards.quality import check_all
+from lantian.core.models import Organization
+from lantian.core.periodic import periodic_job
 
 BATCH = 2000
 
@@ -217,3 +221,20 @@ def provincial_check(
                 manager.filter(dfsjzj__in=good[start : start + BATCH]).update(sjsczt=UPLOAD_ACCEPTED, sbyy="")
             accepted, failed = accepted + len(good), failed + len(bad)
     return accepted, failed
+
+
+@periodic_job(
+    "approvals.exchange_results",
+    every=timedelta(minutes=30),
+    description=_("Results written back to the 前置库"),
+)
+def read_results_job(now) -> str:
+    """Read the results for every bureau that has rows waiting for them."""
+    bureaus = Organization.objects.filter(
+        pk__in=ExchangeBatch.objects.filter(
+            pk__in=ExchangeRow.objects.filter(state=ExchangeRow.State.PENDING).values("batch")
+        ).values("organization")
+    )
+    batches = [read_results(bureau) for bureau in bureaus]
+    failed, accepted = sum(b.failed for b in batches), sum(b.accepted for b in batches)
+    return f"{len(batches)} bureaus, {failed} failed, {accepted} accepted"
