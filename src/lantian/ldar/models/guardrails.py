@@ -19,7 +19,7 @@ from lantian.ldar import guardrails as kernel
 from lantian.ldar.models.archive import enterprise_field
 from lantian.ldar.models.detection import DetectionCycle, DetectionRecord, WorkOrder, agency_field
 
-RULE_CHOICES = [(rule.code, rule.title) for rule in kernel.RULES]
+RULE_CHOICES = [(rule.code, _(rule.title)) for rule in kernel.RULES]  # the kernel marks, Django translates
 DEFAULTS = kernel.GuardRailSettings()
 WHOLE_NUMBERS = frozenset(f.name for f in dataclass_fields(kernel.GuardRailSettings) if f.type == "int")
 
