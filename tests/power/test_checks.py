@@ -10,7 +10,14 @@ from django.utils import timezone
 from lantian.core.models import Organization
 from lantian.power import checks, ingest
 from lantian.power.check_list import CHECK_LIST
-from lantian.power.models import CheckCount, Finding, MonitoringPoint, PowerProfile, ProductionFacility, TreatmentFacility
+from lantian.power.models import (
+    CheckCount,
+    Finding,
+    MonitoringPoint,
+    PowerProfile,
+    ProductionFacility,
+    TreatmentFacility,
+)
 from tests.conftest import make_org
 from tests.power.factories import plant, point, write_readings
 
@@ -30,7 +37,15 @@ def energy_of(power, start=1000.0):
     return start + np.cumsum(power) / 60
 
 
-def feed(site, production=None, treatment=None, total_extra=None, total=None, jumps=(0.0, 0.0), energy_start=(1000.0, 1000.0)):
+def feed(
+    site,
+    production=None,
+    treatment=None,
+    total_extra=None,
+    total=None,
+    jumps=(0.0, 0.0),
+    energy_start=(1000.0, 1000.0),
+):
     """A day of minute data for a plant: the total meter carries both facilities and 20 kW more,
     unless ``total`` is given."""
     production = wave(50) if production is None else production
@@ -63,11 +78,18 @@ def city(tree):
     planted = {}
 
     bare = enterprise()
-    PowerProfile.objects.create(enterprise=bare, credit_code=bare.credit_code, industry="制造业", industry_small_category="1310")
+    PowerProfile.objects.create(
+        enterprise=bare, credit_code=bare.credit_code, industry="制造业", industry_small_category="1310"
+    )
     planted["no_points"] = (bare.pk, None, None, None)
 
     no_total = enterprise()
-    PowerProfile.objects.create(enterprise=no_total, credit_code=no_total.credit_code, industry="制造业", industry_small_category="1310")
+    PowerProfile.objects.create(
+        enterprise=no_total,
+        credit_code=no_total.credit_code,
+        industry="制造业",
+        industry_small_category="1310",
+    )
     production = ProductionFacility.objects.create(enterprise=no_total, code="SC01", name="窑炉")
     treatment = TreatmentFacility.objects.create(enterprise=no_total, code="ZW01", name="脱硫")
     treatment.serves.set([production])
@@ -96,7 +118,9 @@ def city(tree):
     feed(site)
     planted["credit_code_empty"] = (site.enterprise.pk, None, None, None)
 
-    silent = point(tree.ent_b1, Kind.PRODUCTION, clean[2].production, networked_on=DAY - datetime.timedelta(days=3))
+    silent = point(
+        tree.ent_b1, Kind.PRODUCTION, clean[2].production, networked_on=DAY - datetime.timedelta(days=3)
+    )
     planted["no_data_since_networked"] = (tree.ent_b1.pk, silent.pk, None, None)
     point(tree.ent_b1, Kind.PRODUCTION, clean[2].production, networked_on=DAY + datetime.timedelta(days=1))
 

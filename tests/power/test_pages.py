@@ -34,7 +34,9 @@ def test_closure_explained_then_verified(tree, event):
         actions.decide(tree.county_a_admin, event.pk, True, "")  # nothing explained yet
     with pytest.raises(ValidationError):
         actions.explain(tree.ent_a1_admin, event.pk, "x" * 2001)
-    actions.explain(tree.ent_a1_admin, event.pk, "风机检修，已报备", [SimpleUploadedFile("a.txt", b"repair log")])
+    actions.explain(
+        tree.ent_a1_admin, event.pk, "风机检修，已报备", [SimpleUploadedFile("a.txt", b"repair log")]
+    )
     event.refresh_from_db()
     assert event.status == Status.EXPLAINED and event.explained_at is not None
     assert Attachment.objects.count() == 1
@@ -73,7 +75,11 @@ def test_open_events_in_both_to_do_centres(tree, event):
 def test_event_pages_and_forms(tree, event, client, login):
     login(tree.ent_a1_admin)
     page = client.get(event.get_absolute_url())
-    assert page.status_code == 200 and b"data-explain-form" in page.content and b"data-decide-form" not in page.content
+    assert (
+        page.status_code == 200
+        and b"data-explain-form" in page.content
+        and b"data-decide-form" not in page.content
+    )
     evidence = client.get(reverse("power:event_evidence", args=[event.pk])).json()
     assert len(evidence["minutes"]) == 45 + 60 and evidence["rule"]["code"] == "treatment_stopped_30"
     response = client.post(reverse("power:event_explain", args=[event.pk]), {"explanation": "检修"})
@@ -92,7 +98,9 @@ def test_event_pages_and_forms(tree, event, client, login):
     login(tree.county_b_admin)
     assert client.get(event.get_absolute_url()).status_code == 404
     assert client.get(reverse("power:event_evidence", args=[event.pk])).status_code == 404
-    assert client.post(reverse("power:event_decide", args=[event.pk]), {"decision": "verify"}).status_code == 404
+    assert (
+        client.post(reverse("power:event_decide", args=[event.pk]), {"decision": "verify"}).status_code == 404
+    )
 
 
 def test_enterprise_view_shows_current_state_and_curves(tree, client, login):
@@ -102,11 +110,17 @@ def test_enterprise_view_shows_current_state_and_curves(tree, client, login):
     write_readings(site.treatment_point.pk, now - datetime.timedelta(minutes=5), np.full(5, 2.0))
     login(tree.ent_a1_admin)
     page = client.get(reverse("power:enterprise", args=[tree.ent_a1.pk])).content.decode()
-    assert 'data-facility="production"' in page and 'data-state="running"' in page and 'data-state="stopped"' in page
+    assert (
+        'data-facility="production"' in page
+        and 'data-state="running"' in page
+        and 'data-state="stopped"' in page
+    )
     curves = client.get(reverse("power:enterprise_curves", args=[tree.ent_a1.pk])).json()
     by_kind = {point["kind"]: point for point in curves["points"]}
     assert len(by_kind["production"]["data"]) == 5 and by_kind["production"]["thresholds"][0][1] == 10.0
-    assert client.get(reverse("power:my_enterprise")).url == reverse("power:enterprise", args=[tree.ent_a1.pk])
+    assert client.get(reverse("power:my_enterprise")).url == reverse(
+        "power:enterprise", args=[tree.ent_a1.pk]
+    )
     assert client.get(reverse("power:enterprise", args=[tree.ent_a2.pk])).status_code == 404
     assert client.get(reverse("power:enterprise_curves", args=[tree.ent_b1.pk])).status_code == 404
 

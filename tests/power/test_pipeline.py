@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from lantian.hj212.models import Measurement, RawPacket
 from lantian.power import alarms, ingest
-from lantian.power.models import AlarmEvent, AlarmRule, Reading, Rollup, RunningThreshold, UnknownCode, Watermark
+from lantian.power.models import (
+    AlarmEvent,
+    AlarmRule,
+    Reading,
+    Rollup,
+    RunningThreshold,
+    UnknownCode,
+    Watermark,
+)
 from lantian.power.rules import evaluate_series
 from tests.power.factories import plant, write_readings
 
@@ -30,7 +38,8 @@ def packet(device, time, values, cn="2051", kind="Avg"):
         frame=b"##",
     )
     Measurement.objects.bulk_create(
-        Measurement(device=device, time=time, cn=cn, code=code, kind=kind, value=value) for code, value in values.items()
+        Measurement(device=device, time=time, cn=cn, code=code, kind=kind, value=value)
+        for code, value in values.items()
     )
     return raw
 
@@ -147,7 +156,11 @@ def test_an_ongoing_condition_extends_its_event(tree):
     assert (event.start, event.end, event.ongoing) == (T0, T0 + datetime.timedelta(minutes=90), True)
     alarms.evaluate(until=T0 + datetime.timedelta(minutes=150))
     event.refresh_from_db()
-    assert (AlarmEvent.objects.count(), event.end, event.ongoing) == (1, T0 + datetime.timedelta(minutes=120), False)
+    assert (AlarmEvent.objects.count(), event.end, event.ongoing) == (
+        1,
+        T0 + datetime.timedelta(minutes=120),
+        False,
+    )
     assert event.parameters["minutes"] == 30 and event.status == AlarmEvent.Status.NOTIFIED
 
 
@@ -172,7 +185,11 @@ def test_night_stop_is_evaluated_once_the_night_is_over(tree):
     write_readings(site.treatment_point.pk, start, np.concatenate([np.full(960, 80.0), np.full(480, 12.0)]))
     run_in_steps(start, start + datetime.timedelta(minutes=1440), 240)
     night = AlarmEvent.objects.get()
-    assert (night.kind, night.start, night.end) == ("night_stop", start + datetime.timedelta(hours=16), start + datetime.timedelta(days=1))
+    assert (night.kind, night.start, night.end) == (
+        "night_stop",
+        start + datetime.timedelta(hours=16),
+        start + datetime.timedelta(days=1),
+    )
 
 
 def test_no_readings_no_events(tree):
@@ -190,7 +207,9 @@ def test_readings_live_in_monthly_partitions(tree):
     assert created == ["power_reading_203105", "power_reading_203106", "power_reading_203107"]
     assert partitions.ensure_ahead(datetime.date(2031, 5, 17)) == []
     site = plant(tree.ent_a1)
-    write_readings(site.production_point.pk, timezone.make_aware(datetime.datetime(2031, 6, 30, 23, 59)), [1.0, 2.0])
+    write_readings(
+        site.production_point.pk, timezone.make_aware(datetime.datetime(2031, 6, 30, 23, 59)), [1.0, 2.0]
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT tableoid::regclass::text, count(*) FROM power_reading GROUP BY 1 ORDER BY 1")
         assert cursor.fetchall() == [("power_reading_203106", 1), ("power_reading_203107", 1)]

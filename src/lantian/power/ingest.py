@@ -46,10 +46,11 @@ def watermark(name: str) -> Watermark:
 
 def mark_dirty(since: datetime.datetime) -> None:
     """Roll-ups from ``since`` on are stale (readings were written there)."""
-    mark = watermark("rollup")
-    if mark.time is None or since < mark.time:
-        mark.time = since
-        mark.save(update_fields=["time", "updated_at"])
+    with transaction.atomic():
+        mark = watermark("rollup")
+        if mark.time is None or since < mark.time:
+            mark.time = since
+            mark.save(update_fields=["time", "updated_at"])
 
 
 def _packet_filter() -> str:

@@ -67,11 +67,9 @@ def fetch_arrays(query: str, params: list, types: tuple[str, ...]) -> list[np.nd
         with connection.cursor() as cursor:
             cursor.execute(query, params)
             rows = cursor.fetchall()
+        table = np.array(rows, dtype=float).reshape(-1, len(types))  # None becomes NaN
         return [
-            np.array([np.nan if row[i] is None else row[i] for row in rows], dtype=_TYPES[kind][2])
-            if kind == "float8"
-            else np.array([row[i] for row in rows], dtype=np.int64)
-            for i, kind in enumerate(types)
+            table[:, i] if kind == "float8" else table[:, i].astype(np.int64) for i, kind in enumerate(types)
         ]
     casts = ", ".join(
         f"CAST(c{i} AS bigint)" if kind == "int8" else f"COALESCE(CAST(c{i} AS double precision), 'NaN')"
