@@ -208,8 +208,9 @@ def _system_user():
 def _save_with_number(case: Case, at: datetime) -> None:
     prefix = f"AJ{timezone.localtime(at):%Y%m%d}"
     for _attempt in range(5):
+        # A range rather than LIKE: SQLite's case-insensitive LIKE cannot use the index.
         last = (
-            Case.objects.filter(number__startswith=prefix)
+            Case.objects.filter(number__gte=prefix, number__lt=f"{prefix}~")
             .order_by("-number")
             .values_list("number", flat=True)
             .first()

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 
 from lantian.cases import roles
 from lantian.cases.models import Case, WorkflowVersion
+from lantian.core.models import Organization
 
 
 def acting_condition(user) -> Q | None:
@@ -29,7 +30,8 @@ def my_queue(user):
         return Case.objects.none()
     queryset = Case.objects.restrict(user, "change").filter(condition, state="open")
     if roles.HANDLER in roles.role_codes(user) and user.organization is not None:
-        queryset = queryset.filter(department__path__startswith=user.organization.path)
+        own = Organization.objects.filter(path__startswith=user.organization.path).values("pk")
+        queryset = queryset.filter(department__in=own)
     return queryset.order_by("due_at", "created_at")
 
 
