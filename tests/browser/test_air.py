@@ -2,11 +2,28 @@
 no tile server configured, the table fills, a station's 72 hours are charted; the evaluation page
 ranks the townships."""
 
+import pytest
+
 from lantian.air.models import Station
 from tests.browser.test_shell import sign_in
 
 
-def test_the_live_map_without_tiles_and_the_evaluation_page(demo_site, page, screenshot, settings):
+@pytest.fixture
+def air_site(transactional_db, live_server):
+    """The core demo city and the air demo only (the other modules' demos are not needed here)."""
+    from lantian.air import demo
+    from lantian.core import demo as core_demo
+    from lantian.core.divisions import sync_divisions
+    from lantian.core.models import Division
+
+    sync_divisions(Division)
+    core_demo.build_demo()
+    demo.build_demo()
+    return live_server.url
+
+
+def test_the_live_map_without_tiles_and_the_evaluation_page(air_site, page, screenshot, settings):
+    demo_site = air_site
     settings.LANTIAN_MAP_TILE_URL = ""
     sign_in(page, demo_site, "airanalyst")
     page.goto(f"{demo_site}/air/live/")

@@ -115,21 +115,33 @@ def evaluate(
 def evaluate_stations(
     stations, first, last, grouping, rules, *, audited=True, round_terms=False, compare=True
 ):
-    if grouping not in GROUPINGS:
-        raise ValueError(f"unknown grouping {grouping!r}")
+    return evaluate_groupings(
+        stations, first, last, (grouping,), rules, audited=audited, round_terms=round_terms, compare=compare
+    )[grouping]
+
+
+def evaluate_groupings(
+    stations, first, last, groupings, rules, *, audited=True, round_terms=False, compare=True
+) -> dict[str, list[Row]]:
+    """Rows for each grouping, the stations' daily values read once per period for all of them."""
+    if unknown := set(groupings) - set(GROUPINGS):
+        raise ValueError(f"unknown grouping {sorted(unknown)!r}")
     if not stations:
-        return []
-    groups = _groups(stations, grouping)
+        return {g: [] for g in groupings}
+    groups = {g: _groups(stations, g) for g in groupings}
     current = _evaluate_groups(stations, groups, first, last, rules, audited, round_terms)
-    previous = {}
+    previous = {g: {} for g in groupings}
     if compare:
         p_first, p_last = same_period_last_year(first, last)
         previous = _evaluate_groups(stations, groups, p_first, p_last, rules, audited, round_terms)
-    ranks = kernel.rankings(current)
-    return [
-        Row(key, name, current[key], previous.get(key), ranks[key])
-        for key, (name, _members) in groups.items()
-    ]
+    out = {}
+    for g in groupings:
+        ranks = kernel.rankings(current[g])
+        out[g] = [
+            Row(key, name, current[g][key], previous[g].get(key), ranks[key])
+            for key, (name, _members) in groups[g].items()
+        ]
+    return out
 
 
 def _groups(stations, grouping) -> dict[str, tuple[str, list[int]]]:
@@ -147,29 +159,34 @@ def _groups(stations, grouping) -> dict[str, tuple[str, list[int]]]:
     return groups
 
 
-def _evaluate_groups(stations, groups, first, last, rules, audited, round_terms):
+def _evaluate_groups(stations, groupings, first, last, rules, audited, round_terms):
+    """grouping → key → PeriodEvaluation, every group of every grouping evaluated in one batch."""
     ids = [s.pk for s in stations]
     values = station_daily(ids, first, last, audited=audited, rules=rules)
-    dust = (
-        sand_dust_days(ids, first, last) if audited else np.zeros((len(ids), (last - first).days + 1), bool)
-    )
+    days = (last - first).days + 1
+    dust = sand_dust_days(ids, first, last) if audited else np.zeros((len(ids), days), bool)
     batch: dict[str, list] = {key: [] for key in values}
-    dust_rows = []
-    for _name, members in groups.values():
-        if len(members) == 1:
-            (m,) = members
-            for key, x in values.items():
-                batch[key].append(x[m])
-        else:
-            grouped = kernel.group_daily([{key: x[m] for key, x in values.items()} for m in members])
-            for key in values:
-                batch[key].append(grouped[key])
-        dust_rows.append(dust[members].any(axis=0))
-    stacked = {key: _stack(rows) for key, rows in batch.items()}
+    dust_rows, labels = [], []
+    for grouping, groups in groupings.items():
+        for key, (_name, members) in groups.items():
+            if len(members) == 1:
+                (m,) = members
+                for k, x in values.items():
+                    batch[k].append(x[m])
+            else:
+                grouped = kernel.group_daily([{k: x[m] for k, x in values.items()} for m in members])
+                for k in values:
+                    batch[k].append(grouped[k])
+            dust_rows.append(dust[members].any(axis=0))
+            labels.append((grouping, key))
+    stacked = {k: _stack(rows) for k, rows in batch.items()}
     results = kernel.evaluate_daily_many(
         stacked, rules, sand_dust=np.array(dust_rows), day=first, round_terms=round_terms
     )
-    return dict(zip(groups, results, strict=True))
+    out: dict[str, dict] = {g: {} for g in groupings}
+    for (grouping, key), result in zip(labels, results, strict=True):
+        out[grouping][key] = result
+    return out
 
 
 def _stack(rows: list[ExactArray]) -> ExactArray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from . import daily
 from .models import HourlyValue, Station
@@ -19,9 +19,16 @@ HISTORY = 24  # hours read before the reported hour (24-hour moving means)
 
 
 def latest_hour(station_ids: list[int]) -> datetime | None:
+    """The newest hour any of the stations has: one index seek per station on (station, time), not
+    a scan of the hourly table."""
     if not station_ids:
         return None
-    return HourlyValue.objects.filter(station_id__in=station_ids).aggregate(latest=Max("time"))["latest"]
+    newest = HourlyValue.objects.filter(station_id=OuterRef("pk")).order_by("-time").values("time")[:1]
+    return (
+        Station.objects.filter(pk__in=station_ids)
+        .annotate(newest=Subquery(newest))
+        .aggregate(latest=Max("newest"))["latest"]
+    )
 
 
 def reports(station_ids: list[int], end: datetime, hours: int, rules: str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import numpy as np
@@ -28,7 +29,7 @@ from .levels import GOOD_UPPER, LEVELS
 from .limits import REPORTING_DECIMALS, SAND_DUST_EXCLUDED
 from .pollutants import POLLUTANTS
 from .rules import check_rules
-from .statistics import PollutantStatistics, exceedance_days, good_days_ratio, period_mean, period_statistics
+from .statistics import PollutantStatistics, exceedance_days, good_days_ratio, period_statistics
 
 K = TypeVar("K", bound=Hashable)
 
@@ -170,12 +171,14 @@ def evaluate_daily_many(
     has_aqi = ~np.isnan(daily_aqi)
     good = (has_aqi & (daily_aqi <= GOOD_UPPER)).sum(axis=-1)
 
+    published = {
+        p: _published_many(s.percentile if s.mean is None else s.mean, REPORTING_DECIMALS[p])
+        for p, s in statistics.items()
+    }
     results = []
     for i in range(n):
         stats_i = {p: _slice_statistics(s, i) for p, s in statistics.items()}
-        concentrations = {
-            p: s.reported_percentile if s.mean is None else s.reported_mean for p, s in stats_i.items()
-        }
+        concentrations = {p: published[p][i] for p in stats_i}
         composite = None
         if all(p in stats_i and stats_i[p].index_statistic.valid for p in POLLUTANTS):
             composite = composite_index(stats_i, rules, day=day, round_terms=round_terms)
@@ -202,15 +205,19 @@ def evaluate_daily_many(
 
 def group_daily(members: Sequence[Mapping[str, ArrayLike | ExactArray]]) -> dict[str, ExactArray]:
     """A group's (township, station kind, county) daily values: for each key and day the mean of its
-    members' valid daily values (HJ 663: the area's value is the arithmetic mean of its stations')."""
+    members' valid daily values (HJ 663: the area's value is the arithmetic mean of its stations').
+    Each member's value enters on the kernel's grid of 10⁻⁶ μg/m³ (rounded half up), so the group
+    mean stays an exact fraction with the member count as denominator."""
     keys = sorted({key for member in members for key in member}, key=DAILY_KEYS.index)
     out = {}
     for key in keys:
         series = [ExactArray.of(m[key]) for m in members if key in m]
-        stacked = ExactArray(
-            np.stack([s.num for s in series], axis=-1), np.stack([s.den for s in series], axis=-1)
-        )
-        out[key] = period_mean(stacked)
+        num = np.stack([np.asarray(s.num, dtype=np.int64) for s in series])
+        den = np.stack([np.asarray(s.den, dtype=np.int64) for s in series])
+        valid = den > 0
+        safe = np.where(valid, den, 1)
+        micro = (2 * num + safe) // (2 * safe)  # each member's value in micro-units, half up
+        out[key] = ExactArray(np.where(valid, micro, 0).sum(axis=0), valid.sum(axis=0))
     return out
 
 
@@ -229,6 +236,16 @@ def published(value: Any, pollutant: str) -> Reported | None:
 
     exact = value if isinstance(value, ExactArray) else ExactArray.of(value)
     return publish(exact, REPORTING_DECIMALS[pollutant])
+
+
+def _published_many(x: ExactArray, decimals: int) -> list[Reported | None]:
+    """``publish`` for each element of a 1-d ExactArray (GB/T 8170), in one vectorised rounding."""
+    rounded = x.rounded(decimals)
+    step = 10 ** (6 - decimals)
+    return [
+        Reported(Decimal(int(num) // step).scaleb(-decimals)) if den else None
+        for num, den in zip(rounded.num.tolist(), rounded.den.tolist(), strict=True)
+    ]
 
 
 def _leading(x: ExactArray) -> ExactArray:
