@@ -62,7 +62,7 @@ def _vendor(using: str) -> str:
     vendor = connections[using].vendor
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"backups support SQLite and PostgreSQL, not {vendor}")
-    if vendor == "sqlite" and str(connections[using].settings_dict["NAME"]) in ("", ":memory:"):
+    if vendor == "sqlite" and connections[using].is_in_memory_db():
         raise BackupError("an in-memory SQLite database cannot be backed up: it has no file")
     return vendor
 

@@ -135,9 +135,21 @@ RestoreDrillForm = form_for(
 MonitoredServiceForm = part_form(
     m.MonitoredService, ["contract", "name", "kind", "target", "threshold", "severity", "active"]
 )
-MaintenanceWindowForm = form_for(
-    m.MaintenanceWindow, ["service", "starts_at", "ends_at", "reason", "approved"]
-)
+
+
+class MaintenanceWindowForm(ScopedFormMixin, forms.ModelForm):
+    """The vendor proposes a window; only the client (who may change windows) approves it."""
+
+    class Meta:
+        model = m.MaintenanceWindow
+        fields = ["service", "starts_at", "ends_at", "reason", "approved"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.user.has_perm("ops.change_maintenancewindow"):
+            self.fields["approved"].disabled = True
+
+
 AssessmentSchemeForm = form_for(
     m.AssessmentScheme, ["name", "excellent", "good", "passing", "warnings_before_penalty", "penalty_percent"]
 )

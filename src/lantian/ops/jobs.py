@@ -41,7 +41,7 @@ def scheduled_backup(now):
     from lantian.ops.backup import apply_retention, run_backup
     from lantian.ops.models import BackupRun
 
-    if connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]) in ("", ":memory:"):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
         return "skipped: an in-memory database has nothing to back up"
     every = timedelta(hours=float(getattr(settings, "LANTIAN_BACKUP_EVERY_HOURS", 24)))
     last = (

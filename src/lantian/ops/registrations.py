@@ -364,13 +364,14 @@ register(
 )
 
 
-def contract_record(model, columns, search, fields, order, form, detail):
+def contract_record(model, columns, search, fields, order, form, detail, **options):
     register(
         model,
         table=table_for(model, [*columns, contract_column()], order),
         filterset=filterset_for(model, search=search, fields=fields),
         form=form,
         detail_fields=("contract", *detail),
+        **options,
     )
 
 
@@ -397,6 +398,8 @@ contract_record(
     ["-requested_on"],
     forms.StaffChangeForm,
     ("leaving", "joining", "reason", "requested_on", "decision", "decided_on"),
+    detail_template="ops/staffchange_detail.html",
+    views={"detail": views.StaffChangeDetailView},
 )
 contract_record(
     m.Training,

@@ -2,12 +2,16 @@
 proposed deductions awaiting the client. Read from the stored derived states (the periodic job keeps
 them current), bounded."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantian.core.todo import TodoItem, register_todo_provider
 from lantian.ops.models import Assessment, ClockState, Incident, InspectionRun
 
 LIMIT = 50
+MISSED_DAYS = 14
 
 
 def _escalated(user):
@@ -19,7 +23,11 @@ def _escalated(user):
 
 
 def _missed(user):
-    return InspectionRun.objects.restrict(user, "change").filter(status=InspectionRun.Status.MISSED)
+    """Missed runs of the last two weeks (older ones are history, counted by the assessment)."""
+    since = timezone.localdate() - timedelta(days=MISSED_DAYS)
+    return InspectionRun.objects.restrict(user, "change").filter(
+        status=InspectionRun.Status.MISSED, due_on__gte=since
+    )
 
 
 def _to_confirm(user):

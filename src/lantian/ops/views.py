@@ -216,6 +216,20 @@ class AssessmentDetailView(ActionDetailView):
         return context
 
 
+class StaffChangeDetailView(ActionDetailView):
+    """The client approves or refuses a change of on-site staff (who may change staff changes)."""
+
+    def perform(self, action, request):
+        if action not in (m.StaffChange.Decision.APPROVED, m.StaffChange.Decision.REFUSED):
+            return super().perform(action, request)
+        change = self.object
+        if change.decision != m.StaffChange.Decision.REQUESTED:
+            raise ValidationError(_("This change is decided already."))
+        change.decision, change.decided_on = action, timezone.localdate()
+        change.save(update_fields=["decision", "decided_on"])
+        return _("Recorded.")
+
+
 class InspectionRunDetailView(ActionDetailView):
     def get_object(self):
         return get_object_or_404(
