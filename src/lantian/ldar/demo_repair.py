@@ -237,6 +237,7 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
         None,
     )
     pending_delay = tasks[-1] if last and tasks else None
+    awaiting_retest = set(tasks[-3:-1]) if last else set()  # repaired, the agency's re-test still to come
     orders, retests, closed = [], [], []
 
     def repair(task, day, passes, retest=None, tested=True):
@@ -304,6 +305,8 @@ def repair_tasks(tasks, repeated_points, rng, first: bool, last: bool) -> None:
                 True,
                 retest,
             )
+        elif task in awaiting_retest:
+            repair(task, min(today, start + datetime.timedelta(days=2)), passes=True, tested=False)
         elif task.seal_point_id in repeated_points and task.complete_due < today:
             repair(task, start + datetime.timedelta(days=rng.randint(1, 6)), passes=True)
         elif task.complete_due >= today or task is pending_delay:
