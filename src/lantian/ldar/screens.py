@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from lantian.core.dashboards import share
 from lantian.core.models import Organization, OrganizationLink, ReviewStatus
-from lantian.ldar.models import DetectionCycle, DetectionRecord, EnterpriseProfile, RetestRecord, SealPoint
+from lantian.ldar.models import (
+    DetectionCycle,
+    DetectionRecord,
+    EnterpriseProfile,
+    ProcessUnit,
+    RetestRecord,
+    SealPoint,
+    SealPointType,
+)
 from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairTask
 
 RANKED = 10  # rows of a ranking
@@ -97,15 +105,42 @@ def top(rows: list[dict], label, value: str = "n", limit: int = DISTRIBUTED, oth
     return {"categories": names, "values": values}
 
 
-def point_counts(points) -> dict:
-    counts = points.aggregate(
-        n_total=Count("pk"),
-        n_accessible=Count("pk", filter=Q(accessible=True)),
-        n_inaccessible=Count("pk", filter=Q(accessible=False)),
-        n_dynamic=Count("pk", filter=Q(is_dynamic=True)),
-        n_static=Count("pk", filter=Q(is_dynamic=False)),
-    )
-    return {key.removeprefix("n_"): value for key, value in counts.items()}
+@dataclass
+class PointFigures:
+    """The valid seal points a user sees, from ONE grouped scan of the archive's tree index (by
+    enterprise, unit, type, accessibility and dynamic/static); every point figure is a sum of it."""
+
+    groups: list[tuple[int, int, int, bool, bool, int]]
+
+    @classmethod
+    def of(cls, user) -> PointFigures:
+        points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
+        fields = ("enterprise_id", "unit_id", "seal_type_id", "accessible", "is_dynamic")
+        return cls(list(points.values_list(*fields).annotate(n=Count("pk"))))
+
+    def count(self, accessible: bool | None = None, dynamic: bool | None = None) -> int:
+        return sum(
+            n
+            for _e, _u, _t, is_accessible, is_dynamic, n in self.groups
+            if (accessible is None or is_accessible == accessible)
+            and (dynamic is None or is_dynamic == dynamic)
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "total": self.count(),
+            "accessible": self.count(accessible=True),
+            "inaccessible": self.count(accessible=False),
+            "dynamic": self.count(dynamic=True),
+            "static": self.count(dynamic=False),
+        }
+
+    def by(self, position: int) -> dict[int, int]:
+        """Points per enterprise (0), unit (1) or seal-point type (2)."""
+        totals: dict[int, int] = {}
+        for group in self.groups:
+            totals[group[position]] = totals.get(group[position], 0) + group[5]
+        return totals
 
 
 def approved_agencies_of(user, enterprises):
@@ -136,9 +171,8 @@ def leak_rates(user, year: int) -> dict[int, tuple[int, int]]:
 
 def city_overview(user, today: datetime.date) -> dict:
     enterprises = enterprises_of(user)
-    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
-    counts = point_counts(points)
-    per_enterprise = dict(points.values_list("enterprise_id").annotate(n=Count("pk")).order_by())
+    figures = PointFigures.of(user)
+    counts, per_enterprise = figures.counts(), figures.by(0)
     rates = leak_rates(user, today.year)
     listed = list(
         enterprises.filter(pk__in=set(per_enterprise) | set(rates)).values(
@@ -324,16 +358,19 @@ def comparison_years(user, today: datetime.date) -> list[int]:
 
 
 def seal_point_screen(user, today: datetime.date) -> dict:
-    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
-    counts = point_counts(points)
-    due = due_counts(user)
-    by_type = list(points.values("seal_type__name").annotate(n=Count("pk")).order_by())
-    by_unit = list(
-        points.values("unit__name", "enterprise__name", "enterprise__short_name")
-        .annotate(n=Count("pk"))
-        .order_by()
+    figures = PointFigures.of(user)
+    counts, due = figures.counts(), due_counts(user)
+    type_names = dict(SealPointType.objects.values_list("pk", "name"))
+    by_type = [{"name": type_names[pk], "n": n} for pk, n in figures.by(2).items()]
+    units = figures.by(1)
+    unit_rows = ProcessUnit.objects.filter(pk__in=list(units)).values_list(
+        "pk", "name", "enterprise__name", "enterprise__short_name"
     )
-    several = len({row["enterprise__name"] for row in by_unit}) > 1
+    several = len(figures.by(0)) > 1
+    by_unit = [
+        {"name": f"{short or enterprise}·{name}" if several else name, "n": units[pk]}
+        for pk, name, enterprise, short in unit_rows
+    ]
     return {
         "kpis": [
             {"label": _("Valid seal points"), "value": counts["total"]},
@@ -347,17 +384,12 @@ def seal_point_screen(user, today: datetime.date) -> dict:
             {"label": _("Static"), "value": counts["static"]},
             {"label": _("Due for detection"), "value": due["due"], "attention": due["due"] > 0},
         ],
-        "by_type": top(by_type, lambda row: row["seal_type__name"], "n"),
+        "by_type": top(by_type, lambda row: row["name"], "n"),
         "dynamic_static": {
             "categories": [_("Dynamic"), _("Static")],
             "values": [counts["dynamic"], counts["static"]],
         },
-        "by_unit": top(
-            by_unit,
-            lambda row: f"{name_of(row)}·{row['unit__name']}" if several else row["unit__name"],
-            "n",
-        )
-        | {"name": _("Seal points")},
+        "by_unit": top(by_unit, lambda row: row["name"], "n") | {"name": _("Seal points")},
         "cycles": current_cycles(user, today),
     }
 
@@ -438,8 +470,7 @@ def due_counts(user) -> dict[str, int]:
     """Valid seal points overdue for detection, never detected, and due within 30 days (the states
     the repair module's periodic job stores); ``due`` is the first two together."""
     states = dict(
-        DetectionDue.objects.restrict(user, "view")
-        .filter(seal_point__is_valid=True)
+        DetectionDue.objects.restrict(user, "view")  # the job keeps rows of valid points only
         .values_list("state")
         .annotate(n=Count("pk"))
         .order_by()
