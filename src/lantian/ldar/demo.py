@@ -402,5 +402,6 @@ def build_demo() -> list[str]:
             )
     from lantian.ldar.demo_detection import build_detection_demo
     from lantian.ldar.demo_repair import build_repair_demo
+    from lantian.ldar.demo_reports import build_reports_demo
 
-    return summary + build_detection_demo() + build_repair_demo()
+    return summary + build_detection_demo() + build_repair_demo() + build_reports_demo()
