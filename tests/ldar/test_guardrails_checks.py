@@ -145,3 +145,23 @@ def test_deleted_readings_make_the_work_order_stale_for_the_periodic_job(tree):
     assert stale_work_orders() == [d.order.pk]
     assert run_periodic_job("ldar.guardrails_recheck")
     assert stale_work_orders() == [] and GuardRailFlag.objects.filter(work_order=d.order).count() == 4
+
+
+def test_a_work_order_of_zero_readings_is_flagged_against_the_enterprises_history(tree):
+    d = detection(tree)
+    readings = honest_readings(40)
+    readings[::2] = 0.0  # half of them zero: the instrument was never at the point
+    walk(d, readings)
+    check_work_orders([d.order.pk])
+    flag = GuardRailFlag.objects.get(work_order=d.order)
+    assert flag.rule == "zero_readings" and (flag.evidence["count"], flag.evidence["total"]) == (20, 42)
+    assert flag.evidence["expected"] == "2"  # no zeros in the enterprise's other readings: the floor
+
+
+def test_one_zero_reading_is_no_suspicion(tree):
+    d = detection(tree)
+    readings = honest_readings(40)
+    readings[5] = 0.0
+    walk(d, readings)
+    check_work_orders([d.order.pk])
+    assert rules_of(d.order) == []

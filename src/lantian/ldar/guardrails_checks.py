@@ -127,8 +127,29 @@ def calibrations_for(rows) -> list[tuple]:
     return [(instrument, timezone.localdate(at), passed) for instrument, at, passed in found]
 
 
-def zero_history(orders: dict[int, list], zero_reading: float) -> dict[int, float | None]:
+def zero_suspects(orders: dict[int, list], rules) -> dict[int, list]:
+    """The work orders whose share of zero readings could be flagged whatever the enterprise's history
+    (it is at least ``zero_ratio`` × ``zero_floor_share``): only their history is worth a query."""
+    settings = next((s for rule, s in rules if rule.code == "zero_readings"), None)
+    if settings is None:
+        return {}
+    suspects = {}
+    for order, rows in orders.items():
+        zeros = sum(1 for row in rows if row[10] <= settings.zero_reading)
+        if len(
+            rows
+        ) >= settings.zero_min_readings and zeros >= settings.zero_ratio * settings.zero_floor_share * len(
+            rows
+        ):
+            suspects[order] = rows
+    return suspects
+
+
+def zero_history(orders: dict[int, list], rules) -> dict[int, float | None]:
     """Per work order, the share of zero readings in its enterprise's other readings (None: none)."""
+    if not orders:
+        return {}
+    zero_reading = next(s.zero_reading for rule, s in rules if rule.code == "zero_readings")
     enterprises = {rows[0][3] for rows in orders.values() if rows}
     totals = (
         DetectionRecord.objects.filter(enterprise_id__in=enterprises)
@@ -218,8 +239,7 @@ def check_work_orders(order_ids: Iterable[int], now: datetime | None = None) -> 
         every_row = [row for rows in orders.values() for row in rows]
         backgrounds, calibrations = backgrounds_for(every_row), calibrations_for(every_row)
         serials = serials_of(every_row)
-        zero_setting = next((s.zero_reading for r, s in rules if r.code == "zero_readings"), 0.0)
-        history = zero_history(orders, zero_setting)
+        history = zero_history(zero_suspects(orders, rules), rules)
         new_flags, checks = [], []
         for order_id, rows in orders.items():
             if rows:
