@@ -1,8 +1,6 @@
 """The demo: projects in every stage and district, cases overdue, under correction and under special
 procedure, one department with poor data quality; running it twice changes nothing."""
 
-import time
-
 import pytest
 from django.db.models import Count
 
@@ -18,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_every_situation_and_is_idempotent():
     core_demo.build_demo()
-    began = time.perf_counter()
     lines = build_demo()
-    assert time.perf_counter() - began < 10  # the small demo the crawl test builds
     assert any("shenpi" in line for line in lines)
     assert set(m.ApprovalProcess.objects.values_list("current_stage", flat=True)) == {1, 2, 3, 4}
     assert m.Project.objects.values("division").distinct().count() == 3
