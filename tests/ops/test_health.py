@@ -12,7 +12,7 @@ def _closed_port() -> int:
         return probe.getsockname()[1]  # closed again when the socket is: nothing listens there
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # /health/ checks every database
 def test_health_passes_and_says_what_it_checked(client):
     response = client.get("/health/?format=json")
     assert response.status_code == 200, response.content
@@ -21,7 +21,7 @@ def test_health_passes_and_says_what_it_checked(client):
         assert part in names
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_health_reports_a_stopped_redis(client, settings):
     settings.CACHES = {
         **settings.CACHES,

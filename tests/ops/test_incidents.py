@@ -70,14 +70,19 @@ def test_page_shows_clocks_and_takes_actions(contract, tree, login):
     response = client.post(incident.get_absolute_url(), {"action": "pause", "reason": "等待甲方"})
     assert response.status_code == 302
     assert incident.pauses.get().reason == "等待甲方"
+    client.logout()
     outsider = login(tree.county_b_admin)
     assert outsider.post(incident.get_absolute_url(), {"action": "resume"}).status_code == 404
 
 
 def test_form_edit_recomputes_breach(contract, tree, login):
-    incident = h.incident_of(contract, rank=3, reported_at=timezone.now() - timedelta(minutes=5))
-    assert not incident.breached
-    incident.responded_at = incident.reported_at + timedelta(minutes=45)  # target 30
+    incident = h.incident_of(contract, rank=3, reported_at=timezone.now() - timedelta(minutes=60))
+    assert incident.breached  # no response after an hour
+    incident.responded_at = incident.reported_at + timedelta(minutes=20)  # target 30
+    incident.save()
+    incident.refresh_from_db()
+    assert not incident.breached and incident.own_state == ClockState.OK
+    incident.responded_at = incident.reported_at + timedelta(minutes=45)
     incident.save()
     incident.refresh_from_db()
     assert incident.breached and incident.own_state == ClockState.BREACHED

@@ -146,7 +146,8 @@ def _records(contract, start: date, today: date, rng: random.Random, ops_user) -
         for index, item in enumerate(items)
     )
     # Incidents: about two a week; every fourth responded late; the newest still open and pending.
-    for index, day in enumerate(days[::3]):
+    sampled = days[::3]
+    for index, day in enumerate(sampled):
         level = levels[index % len(levels)]
         reported = _aware(day, time(rng.randint(9, 16), rng.randint(0, 59)))
         late = index % 4 == 1
@@ -163,7 +164,7 @@ def _records(contract, start: date, today: date, rng: random.Random, ops_user) -
             responded_at=respond,
             on_site_at=respond + timedelta(minutes=20),
         )
-        if day < today - timedelta(days=2):
+        if index < len(sampled) - 1:  # the newest stays open
             incident.restored_at = respond + timedelta(minutes=35)
             incident.resolved_at = respond + timedelta(hours=2)
             incident.root_cause = CAUSES[index % len(CAUSES)]
