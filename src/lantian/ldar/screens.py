@@ -4,8 +4,9 @@ Every figure is an aggregate in the database through ``restrict(user, "view")``:
 jurisdiction, an enterprise itself, a testing agency the enterprises it serves. The functions return
 JSON-ready dicts in the shapes of ``lantian.core.dashboards.Widget``; the views only cache and send
 them. Repair figures come from the repair tasks (``models.repair.RepairTask``): a routine repair is
-a task closed without a delay, a delayed repair one whose delay the bureau approved; the days a
-point is due for detection from ``DetectionDue`` (refreshed by the repair module's periodic job).
+a task closed without a delay, a delayed repair one whose delay the bureau approved. Readings and
+leaks per month come from the monthly statistics (``RepairMonth``) and the days a point is due for
+detection from ``DetectionDue``, both kept by the repair module's periodic jobs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from lantian.ldar.models import (
     SealPoint,
     SealPointType,
 )
-from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairTask
+from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairMonth, RepairTask
 
 RANKED = 10  # rows of a ranking
 DISTRIBUTED = 12  # bars of a distribution; the rest are summed as "others"
@@ -157,13 +158,13 @@ def approved_agencies_of(user, enterprises):
 
 
 def leak_rates(user, year: int) -> dict[int, tuple[int, int]]:
-    """enterprise id → (readings, leaking readings) of ``year`` (the leak index, no table read)."""
-    start, end = year_span(year)
+    """enterprise id → (readings, leaking readings) of ``year``, from the monthly statistics the repair
+    module's periodic job keeps (``RepairMonth``: a few rows per enterprise, not the readings)."""
     rows = (
-        DetectionRecord.objects.restrict(user, "view")
-        .filter(detected_on__range=(start, end))
+        RepairMonth.objects.restrict(user, "view")
+        .filter(month__range=year_span(year))
         .values("enterprise_id")
-        .annotate(n=Count("pk"), leaking=Count("pk", filter=Q(is_leak=True)))
+        .annotate(n=Sum("detected"), leaking=Sum("leaking"))
         .order_by()
     )
     return {row["enterprise_id"]: (row["n"], row["leaking"]) for row in rows}
@@ -246,11 +247,10 @@ def leak_trend(user, today: datetime.date) -> dict:
     months = month_starts(today, TREND_MONTHS)
     since = months[0]
     found = dict(
-        DetectionRecord.objects.restrict(user, "view")
-        .filter(is_leak=True, detected_on__gte=since, detected_on__lte=today)
-        .annotate(month=TruncMonth("detected_on"))
+        RepairMonth.objects.restrict(user, "view")
+        .filter(month__gte=since, month__lte=today)
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("leaking"))
         .order_by()
     )
     repaired = dict(
