@@ -39,7 +39,8 @@ def run(calendar, label):
         breached += any(reading.breached for reading in clocks.values())
     seconds = time.perf_counter() - started
     print(
-        f"{label:<13} {N:,} incidents × 3 clocks: {seconds:.2f} s ({seconds / N * 1e6:.1f} µs each), {breached:,} breached"
+        f"{label:<13} {N:,} incidents × 3 clocks: {seconds:.2f} s "
+        f"({seconds / N * 1e6:.1f} µs each), {breached:,} breached"
     )
 
 
