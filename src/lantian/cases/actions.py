@@ -281,7 +281,7 @@ def departments_for(case: Case):
 
 def _locked(case: Case, expected_step: str | None) -> Case:
     fresh = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))  # PostgreSQL locks no nullable outer join
         .select_related("category", "workflow_version", "department")
         .get(pk=case.pk)
     )
