@@ -191,7 +191,6 @@ def build_city(enterprises: int, day_start: datetime.datetime):
                     SELECT p.id, to_timestamp({start} + m.i * 60), {power}, 1000 + m.i * 0.5
                     FROM power_monitoringpoint p CROSS JOIN generate_series(0, 1439) AS m(i)"""
             )
-            cursor.execute("ANALYZE power_reading")
         else:
             cursor.execute(
                 f"""WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 1439)
@@ -227,11 +226,12 @@ def main() -> None:
     enterprises = max(1, args.meters // METERS_PER_ENTERPRISE)
     # the 24 hours up to now: the overview's last quarter hour has data
     day_start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
-    print(f"database: {connection.vendor}; {enterprises} enterprises, {enterprises * 4} meters, 24 hours")
+    print(f"database: {connection.vendor}; {enterprises} enterprises, {enterprises * 4} meters, 24 hours", flush=True)
     clear()
     seconds, (bureau, meters) = timed("build (not counted)", build_city, enterprises, day_start)
     readings = meters * 1440
-    print(f"{readings:,} readings")
+    print(f"{readings:,} readings", flush=True)
+    ingest.analyze()
     ingest.mark_dirty(day_start)
     rollup_s, _ = timed("roll-ups (15 min, hour, day)", ingest.rollup)
     Watermark.objects.update_or_create(name="alarms", defaults={"time": day_start, "state": {}})

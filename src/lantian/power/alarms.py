@@ -26,10 +26,18 @@ from dataclasses import dataclass
 import numpy as np
 from auditlog.context import disable_auditlog
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lantian.power import rules as kernel
-from lantian.power.models import AlarmEvent, AlarmRule, MonitoringPoint, TreatmentFacility, Watermark
+from lantian.power.models import (
+    AlarmEvent,
+    AlarmRule,
+    MonitoringPoint,
+    RunningThreshold,
+    TreatmentFacility,
+    Watermark,
+)
 from lantian.power.sql import db_time, epoch, fetch_arrays
 
 MINUTE = datetime.timedelta(minutes=1)
@@ -92,64 +100,103 @@ def _rated_by_treatment() -> dict[int, float]:
     return {row["treatment_facility_id"]: row["total"] for row in rows if row["points"] == row["rated"]}
 
 
-def _series_sql(production_ids: list[int], treatment_ids: list[int], first: int) -> str:
-    """Per facility (key 2·id for production, 2·id + 1 for treatment) and minute index from the window
-    start: summed power and summed threshold, NULL when a point of the facility lacks either."""
-    production = ", ".join(str(int(pk)) for pk in production_ids) or "NULL"
-    treatment = ", ".join(str(int(pk)) for pk in treatment_ids) or "NULL"
-    points = f"""
-        SELECT id, CASE WHEN kind = 'production' THEN production_facility_id * 2
-                        ELSE treatment_facility_id * 2 + 1 END AS fkey
-        FROM power_monitoringpoint
-        WHERE is_active AND ((kind = 'production' AND production_facility_id IN ({production}))
-                          OR (kind = 'treatment' AND treatment_facility_id IN ({treatment})))
-    """
-    minute = f"(({epoch('r.time')} - {int(first)}) / 60)"
+def _facility_points(pairs: Pairs):
+    """The active points of the pairs' facilities: (point ids sorted by facility key, their facility
+    keys: 2·id for production, 2·id + 1 for treatment)."""
+    rows = np.array(
+        list(
+            MonitoringPoint.objects.filter(
+                is_active=True, kind__in=(MonitoringPoint.Kind.PRODUCTION, MonitoringPoint.Kind.TREATMENT)
+            ).values_list("pk", "production_facility_id", "treatment_facility_id")
+        ),
+        dtype=float,
+    ).reshape(-1, 3)
+    keys = np.where(np.isnan(rows[:, 1]), rows[:, 2] * 2 + 1, rows[:, 1] * 2).astype(np.int64)
+    wanted = np.isin(keys, np.concatenate([pairs.production * 2, pairs.treatment * 2 + 1]))
+    ids, keys = rows[wanted, 0].astype(np.int64), keys[wanted]
+    order = np.lexsort((ids, keys))
+    return ids[order], keys[order]
+
+
+def _threshold_grid(point_ids: np.ndarray, first: int, width: int) -> np.ndarray:
+    """Each point's threshold in force through the window, by minute (NaN: none)."""
+    grid = np.full((len(point_ids), width), np.nan)
+    end = datetime.datetime.fromtimestamp(first + width * 60, datetime.UTC)
+    start = datetime.datetime.fromtimestamp(first, datetime.UTC)
+    rows = RunningThreshold.objects.filter(valid_from__lt=end).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=start)
+    )
+    position = {int(pk): i for i, pk in enumerate(point_ids)}
+    for point_id, valid_from, valid_until, value in rows.values_list(
+        "point_id", "valid_from", "valid_until", "threshold_kw"
+    ):  # one row per threshold change, not per reading
+        row = position.get(point_id)
+        if row is None:
+            continue
+        begin = max(0, -(-(int(valid_from.timestamp()) - first) // 60))  # first minute starting after it
+        stop = width if valid_until is None else max(0, -(-(int(valid_until.timestamp()) - first) // 60))
+        grid[row, begin : min(stop, width)] = value
+    return grid
+
+
+def _readings_sql(point_ids) -> str:
+    listed = ", ".join(str(int(pk)) for pk in point_ids) or "NULL"  # integers from the database
     return f"""
-        WITH pts AS ({points}),
-             counts AS (SELECT fkey, COUNT(*) AS n FROM pts GROUP BY fkey),
-             per_point AS (
-                SELECT r.point_id, {minute} AS minute, AVG(r.power_kw) AS power, MAX(t.threshold_kw) AS threshold
-                FROM power_reading r
-                JOIN pts ON pts.id = r.point_id
-                LEFT JOIN power_runningthreshold t ON t.point_id = r.point_id AND r.time >= t.valid_from
-                     AND (t.valid_until IS NULL OR r.time < t.valid_until)
-                WHERE r.time >= %s AND r.time < %s
-                GROUP BY r.point_id, {minute}
-             )
-        SELECT pts.fkey, pp.minute,
-               CASE WHEN COUNT(pp.power) = counts.n THEN SUM(pp.power) END,
-               CASE WHEN COUNT(pp.threshold) = counts.n THEN SUM(pp.threshold) END
-        FROM per_point pp JOIN pts ON pts.id = pp.point_id JOIN counts ON counts.fkey = pts.fkey
-        GROUP BY pts.fkey, counts.n, pp.minute
+        SELECT r.point_id, {epoch("r.time")}, r.power_kw FROM power_reading r
+        WHERE r.time >= %s AND r.time < %s AND r.point_id IN ({listed})
     """
 
 
 def load_series(pairs: Pairs, start: datetime.datetime, end: datetime.datetime):
     """(production power, treatment power, production threshold, treatment threshold) of every pair
-    over [start, end) by minute: four float arrays (pairs × minutes), NaN where unknown."""
+    over [start, end) by minute: four float arrays (pairs × minutes), NaN where unknown.
+
+    A point's readings within a minute are averaged; a facility's power and threshold are the sums
+    of its points', NaN when one of them lacks a reading or a threshold. The readings come in one
+    query (binary COPY on PostgreSQL) and are put together with numpy."""
     width = int((end - start) / MINUTE)
-    production_ids = sorted(set(pairs.production.tolist()))
-    treatment_ids = sorted(set(pairs.treatment.tolist()))
     first = int(start.timestamp())
-    keys, minutes, power, threshold = fetch_arrays(
-        _series_sql(production_ids, treatment_ids, first),
-        [db_time(start), db_time(end)],
-        ("int8", "int8", "float8", "float8"),
+    point_ids, point_keys = _facility_points(pairs)
+    ids, seconds, power = fetch_arrays(
+        _readings_sql(point_ids), [db_time(start), db_time(end)], ("int8", "int8", "float8")
     )
-    facility_keys = np.unique(np.concatenate([pairs.production * 2, pairs.treatment * 2 + 1]))
-    grid_power = np.full((len(facility_keys), width), np.nan)
-    grid_threshold = np.full((len(facility_keys), width), np.nan)
-    inside = (minutes >= 0) & (minutes < width)
-    rows = np.searchsorted(facility_keys, keys[inside])
-    grid_power[rows, minutes[inside]] = power[inside]
-    grid_threshold[rows, minutes[inside]] = threshold[inside]
-    p_rows = np.searchsorted(facility_keys, pairs.production * 2)
-    t_rows = np.searchsorted(facility_keys, pairs.treatment * 2 + 1)
-    return grid_power[p_rows], grid_power[t_rows], grid_threshold[p_rows], grid_threshold[t_rows]
+    rows = np.searchsorted(point_ids, ids)
+    rows = np.minimum(rows, max(len(point_ids) - 1, 0))
+    minutes = (seconds - first) // 60
+    keep = (len(point_ids) > 0) & (minutes >= 0) & (minutes < width) & ~np.isnan(power)
+    if len(point_ids):
+        keep &= point_ids[rows] == ids
+    cells = rows[keep] * width + minutes[keep]
+    size = len(point_ids) * width
+    total = np.bincount(cells, weights=power[keep], minlength=size)
+    count = np.bincount(cells, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        point_power = (total / count).reshape(len(point_ids), width)  # NaN where no reading
+    point_threshold = _threshold_grid(point_ids, first, width)
+    facility_keys, starts = np.unique(point_keys, return_index=True)
+    if len(point_ids):
+        facility_power = np.add.reduceat(point_power, starts, axis=0)  # NaN propagates: incomplete
+        facility_threshold = np.add.reduceat(point_threshold, starts, axis=0)
+    else:
+        facility_power = facility_threshold = np.empty((0, width))
+
+    def take(keys):
+        index = np.searchsorted(facility_keys, keys)
+        found = (index < len(facility_keys)) & (
+            facility_keys[np.minimum(index, len(facility_keys) - 1)] == keys
+        )
+        result = np.full((len(keys), width), np.nan)
+        threshold = np.full((len(keys), width), np.nan)
+        result[found] = facility_power[index[found]]
+        threshold[found] = facility_threshold[index[found]]
+        return result, threshold
+
+    production, p_threshold = take(pairs.production * 2)
+    treatment, t_threshold = take(pairs.treatment * 2 + 1)
+    return production, treatment, p_threshold, t_threshold
 
 
-def evaluate_window(rule_objects, pairs: Pairs, start, end, carry_from=None) -> tuple[list, dict]:
+def evaluate_window(rule_objects, pairs: Pairs, start, end, carry_from=None, nights=()) -> tuple[list, dict]:
     """Every minute rule over [start, end) for ``pairs`` (``carry_from``: per pair index an earlier
     start for carried pairs, whose rows are read from there). Returns (episodes with times, the new
     carry {(production, treatment): start})."""
@@ -167,16 +214,34 @@ def evaluate_window(rule_objects, pairs: Pairs, start, end, carry_from=None) -> 
             chunk = pairs.take(index[offset : offset + CHUNK_PAIRS])
             if not len(chunk):
                 continue
-            found, carried = _evaluate_chunk(rule_objects, chunk, since, end)
+            found, carried = _evaluate_chunk(rule_objects, chunk, since, end, nights)
             episodes.extend(found)
             carry.update(carried)
     return episodes, carry
 
 
-def _evaluate_chunk(rule_objects, chunk: Pairs, start, end):
+def _evaluate_chunk(rule_objects, chunk: Pairs, start, end, nights=()):
+    """The minute rules over the chunk's window, and the nights (rule, night end) whose 24 hours lie
+    inside it, from the same arrays."""
     production, treatment, p_threshold, t_threshold = load_series(chunk, start, end)
     width = production.shape[1]
     found, carry = [], {}
+    for rule, night_end in nights:
+        night_start = night_end - datetime.timedelta(days=1)
+        if night_start < start:
+            continue
+        a = int((night_start - start) / MINUTE)
+        columns = slice(a, a + 1440)
+        local = timezone.localtime(night_start)
+        for episode in kernel.evaluate_pairs(
+            rule.parameters(), production[:, columns], treatment[:, columns], p_threshold[:, columns],
+            t_threshold[:, columns], chunk.rated, local.hour * 60 + local.minute,
+        ):  # fmt: skip
+            found.append(
+                (rule, int(chunk.enterprise[episode.pair]), int(chunk.production[episode.pair]),
+                 int(chunk.treatment[episode.pair]), night_start + episode.start * MINUTE,
+                 night_start + episode.end * MINUTE, False)
+            )  # fmt: skip
     for rule in rule_objects:
         parameters = rule.parameters()
         for episode in kernel.evaluate_pairs(
@@ -268,11 +333,14 @@ def night_ends(
         day += datetime.timedelta(days=1)
 
 
-def evaluate_nights(rule_objects, pairs: Pairs, after, until) -> list:
+def evaluate_nights(rule_objects, pairs: Pairs, after, until, skip=()) -> list:
+    """Night rules for the nights ending in (after, until] that ``skip`` does not hold."""
     episodes = []
     for rule in rule_objects:
         parameters = rule.parameters()
         for night_end in night_ends(rule, after, until):
+            if (rule, night_end) in skip:
+                continue
             start = night_end - datetime.timedelta(days=1)
             first_minute = timezone.localtime(start).hour * 60 + timezone.localtime(start).minute
             for offset in range(0, len(pairs), CHUNK_PAIRS):
@@ -325,10 +393,25 @@ def evaluate(now: datetime.datetime | None = None, until: datetime.datetime | No
                 since = max(datetime.datetime.fromisoformat(since), after - MAX_CARRY)
                 carry_from[index] = min(since, after - MINUTE)
         episodes, carry = ([], {})
-        if len(pairs) and minute_rules:
-            episodes, carry = evaluate_window(minute_rules, pairs, after - MINUTE, until, carry_from)
+        window_start = after - MINUTE
+        # nights wholly inside this window are read from the same arrays as the minute rules
+        inside = {
+            (rule, end)
+            for rule in night_rules
+            for end in night_ends(rule, after, until)
+            if end - datetime.timedelta(days=1) >= window_start
+        }
+        if len(pairs) and (minute_rules or inside):
+            episodes, carry = evaluate_window(
+                minute_rules,
+                pairs,
+                window_start,
+                until,
+                carry_from,
+                sorted(inside, key=lambda n: (n[0].pk, n[1])),
+            )
         if len(pairs) and night_rules:
-            episodes += evaluate_nights(night_rules, pairs, after, until)
+            episodes += evaluate_nights(night_rules, pairs, after, until, skip=inside)
         opened, extended, touched = save_episodes(episodes)
         # An ongoing event no episode continued has ended (its rule was disabled, its pair removed).
         AlarmEvent.objects.filter(ongoing=True).exclude(pk__in=touched).update(ongoing=False)

@@ -166,16 +166,23 @@ def ingest(now: datetime.datetime | None = None) -> str:
 
 
 def _rollup_from_readings(cursor, since, offset) -> int:
+    """Quarter hours from the readings. The running state is judged on the quarter's average power
+    against the threshold in force at its start: the threshold is joined to the quarters, not to
+    every reading."""
     start = bucket("r.time", 900, offset)
     select = f"""
-        SELECT r.point_id, 900, {start}, COUNT(r.power_kw), AVG(r.power_kw), MIN(r.power_kw), MAX(r.power_kw),
-               MIN(r.energy_kwh), MAX(r.energy_kwh),
-               SUM(CASE WHEN r.power_kw >= t.threshold_kw THEN 1 ELSE 0 END)
-        FROM power_reading r
-        LEFT JOIN power_runningthreshold t ON t.point_id = r.point_id AND r.time >= t.valid_from
-             AND (t.valid_until IS NULL OR r.time < t.valid_until)
-        WHERE r.time >= %s
-        GROUP BY r.point_id, {start}
+        SELECT q.point_id, 900, q.start, q.samples, q.power_avg, q.power_min, q.power_max, q.energy_min,
+               q.energy_max, CASE WHEN q.power_avg >= t.threshold_kw THEN q.samples ELSE 0 END
+        FROM (
+            SELECT r.point_id, {start} AS start, COUNT(r.power_kw) AS samples, AVG(r.power_kw) AS power_avg,
+                   MIN(r.power_kw) AS power_min, MAX(r.power_kw) AS power_max,
+                   MIN(r.energy_kwh) AS energy_min, MAX(r.energy_kwh) AS energy_max
+            FROM power_reading r
+            WHERE r.time >= %s
+            GROUP BY r.point_id, {start}
+        ) q
+        LEFT JOIN power_runningthreshold t ON t.point_id = q.point_id AND q.start >= t.valid_from
+             AND (t.valid_until IS NULL OR q.start < t.valid_until)
     """
     cursor.execute("DELETE FROM power_rollup WHERE step = 900 AND start >= %s", [db_time(since)])
     cursor.execute(f"INSERT INTO power_rollup ({ROLLUP_COLUMNS}) {select}", [db_time(since)])
@@ -229,8 +236,12 @@ def rollup(now: datetime.datetime | None = None, since: datetime.datetime | None
 
 
 def analyze() -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL)."""
+    """Fresh planner statistics after a bulk load (PostgreSQL): without them the planner takes a
+    freshly loaded archive for a few rows and joins the readings row by row."""
     if is_postgres():
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE power_reading")
-            cursor.execute("ANALYZE power_rollup")
+            for table in (
+                "power_reading", "power_rollup", "power_monitoringpoint", "power_runningthreshold",
+                "power_treatmentfacility_serves", "power_productionfacility", "power_treatmentfacility",
+            ):  # fmt: skip
+                cursor.execute(f"ANALYZE {table}")
