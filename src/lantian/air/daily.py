@@ -139,39 +139,38 @@ def _insert(rows: list[tuple]) -> None:
 
 
 def load_daily(station_ids: list[int], first: date, last: date, *, audited: bool):
-    """(key → (num, den, windows) arrays of shape (stations, days)) from the daily table."""
+    """(key → (num, den) arrays of shape (stations, days), and the MDA8's valid windows) from the daily
+    table, read with one SQL statement that gives each row's day offset, straight into numpy."""
     days = (last - first).days + 1
-    index = {sid: i for i, sid in enumerate(station_ids)}
     shape = (len(station_ids), days)
     num = {key: np.zeros(shape, dtype=np.int64) for key in DAILY_BY_KEY}
     den = {key: np.zeros(shape, dtype=np.int64) for key in DAILY_BY_KEY}
     windows = np.zeros(shape, dtype=np.int64)
-    keys = {i: key for key, i in DAILY_BY_KEY.items()}
+    if not station_ids:
+        return num, den, windows
+    index = np.full(max(station_ids) + 1, -1, dtype=np.int64)
+    index[station_ids] = np.arange(len(station_ids))
     table = DailyValue._meta.db_table
-    placeholders = ",".join(["%s"] * len(station_ids))
+    ids = ",".join(str(int(s)) for s in station_ids)
+    if connection.vendor == "postgresql":
+        offset = "(day - %s::date)"
+    else:
+        offset = "CAST(julianday(day) - julianday(%s) AS INTEGER)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT station_id, day, indicator, total, hours, windows FROM {table} "
-            f"WHERE station_id IN ({placeholders}) AND day >= %s AND day <= %s AND audited = %s",
-            [*station_ids, first, last, audited],
+            f"SELECT station_id, {offset}, indicator, total, hours, COALESCE(windows, 0) FROM {table} "
+            f"WHERE station_id IN ({ids}) AND day >= %s AND day <= %s AND audited = %s",
+            [first, first, last, audited],
         )
         data = cursor.fetchall()
     if not data:
         return num, den, windows
-    sid, day, ind, total, hours, win = zip(*data, strict=True)
-    s = np.fromiter((index[x] for x in sid), dtype=np.int64, count=len(sid))
-    ordinal0 = first.toordinal()
-    d = np.fromiter(((_as_date(x).toordinal() - ordinal0) for x in day), dtype=np.int64, count=len(sid))
-    ind = np.asarray(ind)
-    total, hours = np.asarray(total, dtype=np.int64), np.asarray(hours, dtype=np.int64)
-    for i, key in keys.items():
+    array = np.array(data, dtype=np.int64)
+    s, d, ind = index[array[:, 0]], array[:, 1], array[:, 2]
+    for key, i in DAILY_BY_KEY.items():
         sel = ind == i
-        num[key][s[sel], d[sel]] = total[sel]
-        den[key][s[sel], d[sel]] = hours[sel]
+        num[key][s[sel], d[sel]] = array[sel, 3]
+        den[key][s[sel], d[sel]] = array[sel, 4]
         if key == "O3_8h":
-            windows[s[sel], d[sel]] = np.asarray([w or 0 for w in np.asarray(win, dtype=object)[sel]])
+            windows[s[sel], d[sel]] = array[sel, 5]
     return num, den, windows
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -126,7 +126,13 @@ def write_hourly(
                 row = array[i]
                 present = np.flatnonzero(~np.isnan(row))
                 rows = [(sid, stamps[h], pid, float(row[h]), True) for h in present.tolist()]
-                cursor.executemany(sql, rows)
+                if connection.vendor == "postgresql":
+                    columns = "station_id, time, parameter, value, valid, flag, source, audit"
+                    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for values_row in rows:
+                            copy.write_row((*values_row, "N", int(source), 0))
+                else:
+                    cursor.executemany(sql, rows)
                 count += len(rows)
     return count
 
