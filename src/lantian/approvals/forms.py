@@ -195,7 +195,8 @@ class CorrectionForm(ScopedFormMixin, forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "changes": _(
-                'The fields and their new values, e.g. {"status": 11} or {"planned_start": "2026-05-01"}.'
+                "The fields and their new values as JSON; the fields that may be corrected, and examples, "
+                "are in the user manual."
             )
         }
 
@@ -204,6 +205,8 @@ class CorrectionForm(ScopedFormMixin, forms.ModelForm):
         if self.instance.pk:
             for field in self.fields.values():
                 field.disabled = True
+        else:
+            self.fields["changes"].initial = {}
 
     def clean(self):
         cleaned = super().clean()
