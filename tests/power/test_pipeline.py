@@ -213,3 +213,20 @@ def test_readings_live_in_monthly_partitions(tree):
     with connection.cursor() as cursor:
         cursor.execute("SELECT tableoid::regclass::text, count(*) FROM power_reading GROUP BY 1 ORDER BY 1")
         assert cursor.fetchall() == [("power_reading_203106", 1), ("power_reading_203107", 1)]
+
+
+def test_a_facility_sums_all_its_points_whatever_their_order(tree):
+    first = plant(tree.ent_a1)
+    second = plant(tree.ent_a2)
+    from tests.power.factories import point
+
+    extra = point(tree.ent_a1, "production", first.production, threshold=30.0)  # the newest id, facility 1
+    enable_only("treatment_stopped_30")
+    for target in (first.production_point, extra, second.production_point):
+        write_readings(target.pk, T0, np.full(60, 25.0))  # 25 < 10 + 30 alone, 50 ≥ 40 together
+    for target in (first.treatment_point, second.treatment_point):
+        write_readings(target.pk, T0, np.full(60, 0.0))
+    series = alarms.load_series(alarms.load_pairs(), T0, T0 + datetime.timedelta(minutes=60))
+    assert series[0][:, 0].tolist() == [50.0, 25.0] and series[2][:, 0].tolist() == [40.0, 10.0]
+    run_in_steps(T0, T0 + datetime.timedelta(minutes=60), 30)
+    assert sorted(AlarmEvent.objects.values_list("enterprise_id", flat=True)) == [tree.ent_a1.pk, tree.ent_a2.pk]

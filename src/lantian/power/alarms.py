@@ -160,8 +160,9 @@ def load_series(pairs: Pairs, start: datetime.datetime, end: datetime.datetime):
     ids, seconds, power = fetch_arrays(
         _readings_sql(point_ids), [db_time(start), db_time(end)], ("int8", "int8", "float8")
     )
-    rows = np.searchsorted(point_ids, ids)
-    rows = np.minimum(rows, max(len(point_ids) - 1, 0))
+    by_id = np.argsort(point_ids)  # point_ids are ordered by facility: find rows through their sort
+    found = np.minimum(np.searchsorted(point_ids[by_id], ids), max(len(point_ids) - 1, 0))
+    rows = by_id[found] if len(point_ids) else found
     minutes = (seconds - first) // 60
     keep = (len(point_ids) > 0) & (minutes >= 0) & (minutes < width) & ~np.isnan(power)
     if len(point_ids):
