@@ -48,8 +48,8 @@ def test_schedule_and_flag_missed(tree):
     assert is_due(monthly, date(2026, 3, 2), workday) and not is_due(monthly, date(2026, 3, 1), workday)
     now = timezone.make_aware(datetime(2026, 3, 4, 9, 0))  # Wednesday, after 8:30
     created, flagged = schedule_and_flag(now, workday, horizon_days=2)
-    assert created == 3 + 1 + 0  # Mon–Wed daily runs and Monday's weekly run (monthly: 2 March was outside)
-    assert flagged == 4  # all of them are past their time
+    assert created == 3 + 1 + 1  # Mon–Wed daily runs, Monday's weekly and 2 March's monthly run
+    assert flagged == 5  # all of them are past their time
     assert m.InspectionRun.objects.filter(template=daily, status="missed").count() == 3
     assert schedule_and_flag(now, workday, horizon_days=2) == (0, 0)
 
@@ -60,6 +60,7 @@ def test_staff_change_decided_by_the_client(tree, login):
     assert 'value="approved"' not in ops.get(change.get_absolute_url()).content.decode()
     assert ops.post(change.get_absolute_url(), {"action": "approved"}).status_code == 403
     supervisor = make_user("lead", tree.city, "ops_supervisor")
+    ops.logout()
     client = login(supervisor)
     assert client.post(change.get_absolute_url(), {"action": "approved"}).status_code == 302
     change.refresh_from_db()
