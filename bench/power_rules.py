@@ -96,6 +96,7 @@ def clear() -> None:
 def build_city(enterprises: int, day_start: datetime.datetime):
     """The archive in bulk, the readings generated in SQL; returns the bureau user."""
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from lantian.core.models import Division, Organization, Role, User
     from lantian.power import partitions
@@ -106,7 +107,6 @@ def build_city(enterprises: int, day_start: datetime.datetime):
         RunningThreshold,
         TreatmentFacility,
     )
-    from django.utils import timezone
 
     Kind = MonitoringPoint.Kind
     with transaction.atomic():
@@ -150,8 +150,10 @@ def build_city(enterprises: int, day_start: datetime.datetime):
                 MonitoringPoint(enterprise=org, code="DB00", name="总表", kind=Kind.TOTAL, rated_power_kw=400)
             )
             for k in (0, 1):
-                points.append(MonitoringPoint(enterprise=org, code=f"DB0{k + 1}", name="产线电表", kind=Kind.PRODUCTION,
-                                              production_facility=productions[2 * i + k], rated_power_kw=100))  # fmt: skip
+                points.append(MonitoringPoint(
+                    enterprise=org, code=f"DB0{k + 1}", name="产线电表", kind=Kind.PRODUCTION,
+                    production_facility=productions[2 * i + k], rated_power_kw=100,
+                ))  # fmt: skip
             points.append(MonitoringPoint(enterprise=org, code="DB03", name="治理电表", kind=Kind.TREATMENT,
                                           treatment_facility=treatments[i], rated_power_kw=60))  # fmt: skip
         points = MonitoringPoint.objects.bulk_create(points, batch_size=5000)
@@ -203,7 +205,7 @@ def build_city(enterprises: int, day_start: datetime.datetime):
 
 def percentile(values, share):
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(share * len(ordered) + 0.5)) - 1))]
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
 
 
 def main() -> None:
@@ -226,9 +228,12 @@ def main() -> None:
     enterprises = max(1, args.meters // METERS_PER_ENTERPRISE)
     # the 24 hours up to now: the overview's last quarter hour has data
     day_start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
-    print(f"database: {connection.vendor}; {enterprises} enterprises, {enterprises * 4} meters, 24 hours", flush=True)
+    print(
+        f"database: {connection.vendor}; {enterprises} enterprises, {enterprises * 4} meters, 24 hours",
+        flush=True,
+    )
     clear()
-    seconds, (bureau, meters) = timed("build (not counted)", build_city, enterprises, day_start)
+    _seconds, (bureau, meters) = timed("build (not counted)", build_city, enterprises, day_start)
     readings = meters * 1440
     print(f"{readings:,} readings", flush=True)
     ingest.analyze()

@@ -110,8 +110,9 @@ add_cases(
          more=_more_production, unfiltered=frozenset({"code", "name", "remark"})),
     Case(TreatmentFacility, lambda t: _plant(t).treatment, member="ent_a1_admin", outsider="county_b_admin",
          more=_more_treatment, unfiltered=frozenset({"code", "name", "remark"})),
-    Case(MonitoringPoint, lambda t: _plant(t).production_point, member="ent_a1_admin", outsider="ent_a2_admin",
-         more=_more_points, unfiltered=frozenset({"code", "name", "device__mn", "ct_ratio", "pt_ratio"})),
+    Case(MonitoringPoint, lambda t: _plant(t).production_point, member="ent_a1_admin",
+         outsider="ent_a2_admin", more=_more_points,
+         unfiltered=frozenset({"code", "name", "device__mn", "ct_ratio", "pt_ratio"})),
     Case(RunningThreshold, lambda t: _plant(t).production_point.thresholds.first(), member="ent_a1_admin",
          outsider="county_b_admin", more=_more_thresholds,
          unfiltered=frozenset({"point__code", "point__name", "threshold_kw", "valid_until", "reason"})),
@@ -127,7 +128,8 @@ add_cases(
                                "enterprise__division__name", "rule__name"})),
     Case(Finding, lambda t: Finding.objects.filter(enterprise=t.ent_a1).first() or finding_of(_plant(t)),
          member="ent_a1_admin", outsider="county_b_admin", more=_more_findings,
-         unfiltered=frozenset({"point__name", "production_facility__name", "treatment_facility__name", "detail"})),
+         unfiltered=frozenset({"point__name", "production_facility__name", "treatment_facility__name",
+                               "detail"})),
 )  # fmt: skip
 
 __all__ = ["plant"]

@@ -229,4 +229,7 @@ def test_a_facility_sums_all_its_points_whatever_their_order(tree):
     series = alarms.load_series(alarms.load_pairs(), T0, T0 + datetime.timedelta(minutes=60))
     assert series[0][:, 0].tolist() == [50.0, 25.0] and series[2][:, 0].tolist() == [40.0, 10.0]
     run_in_steps(T0, T0 + datetime.timedelta(minutes=60), 30)
-    assert sorted(AlarmEvent.objects.values_list("enterprise_id", flat=True)) == [tree.ent_a1.pk, tree.ent_a2.pk]
+    assert sorted(AlarmEvent.objects.values_list("enterprise_id", flat=True)) == [
+        tree.ent_a1.pk,
+        tree.ent_a2.pk,
+    ]

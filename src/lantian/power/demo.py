@@ -165,7 +165,8 @@ def _apply_scenario(
 def _device(enterprise, mn: str) -> Device:
     device, _created = Device.objects.get_or_create(
         mn=mn,
-        defaults={"name": f"{enterprise.name[:80]} 电表", "organization": enterprise, "kind": Device.Kind.POWER_METER,
+        defaults={"name": f"{enterprise.name[:80]} 电表", "organization": enterprise,
+                  "kind": Device.Kind.POWER_METER,
                   "st": "31", "password": "123456", "interval": 60},
     )  # fmt: skip
     return device
@@ -187,7 +188,8 @@ def _point(
     )
     if threshold and kind != Kind.TOTAL:
         RunningThreshold.objects.create(
-            point=point, valid_from=timezone.make_aware(datetime.datetime.combine(networked, datetime.time())),
+            point=point,
+            valid_from=timezone.make_aware(datetime.datetime.combine(networked, datetime.time())),
             threshold_kw=round(0.2 * rated, 1),
         )  # fmt: skip
     return point
@@ -269,7 +271,8 @@ def _write(series: Series) -> int:
             stamps = [db_time(t) for t in times]
             for point, power, energy in zip(series.points, series.power, series.energy, strict=True):
                 cursor.executemany(
-                    "INSERT INTO power_reading (point_id, time, power_kw, energy_kwh) VALUES (%s, %s, %s, %s)",
+                    "INSERT INTO power_reading (point_id, time, power_kw, energy_kwh) "
+                    "VALUES (%s, %s, %s, %s)",
                     [
                         (point, s, p, e)
                         for s, p, e in zip(stamps, power.tolist(), energy.tolist(), strict=True)

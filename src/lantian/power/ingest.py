@@ -198,8 +198,10 @@ def _rollup_from_rollups(cursor, source: int, step: int, since, offset) -> int:
     start = bucket("u.start", step, offset)
     select = f"""
         SELECT u.point_id, {step}, {start}, SUM(u.samples),
-               SUM(u.power_avg * u.samples) / NULLIF(SUM(CASE WHEN u.power_avg IS NULL THEN 0 ELSE u.samples END), 0),
-               MIN(u.power_min), MAX(u.power_max), MIN(u.energy_min), MAX(u.energy_max), SUM(u.running_samples)
+               SUM(u.power_avg * u.samples)
+                   / NULLIF(SUM(CASE WHEN u.power_avg IS NULL THEN 0 ELSE u.samples END), 0),
+               MIN(u.power_min), MAX(u.power_max), MIN(u.energy_min), MAX(u.energy_max),
+               SUM(u.running_samples)
         FROM power_rollup u
         WHERE u.step = {source} AND u.start >= %s
         GROUP BY u.point_id, {start}

@@ -31,7 +31,7 @@ register(
         "latitude",
         "remark",
         "updated_at",
-    ),  # fmt: skip
+    ),
     detail_template="power/profile_detail.html",
 )
 register(
@@ -71,7 +71,7 @@ register(
         "pt_ratio",
         "networked_on",
         "is_active",
-    ),  # fmt: skip
+    ),
     detail_template="power/point_detail.html",
 )
 register(
@@ -133,7 +133,7 @@ register(
         "explained_at",
         "decision",
         "decided_at",
-    ),  # fmt: skip
+    ),
     detail_template="power/event_detail.html",
     views={"detail": views.EventDetailView},
 )

@@ -287,14 +287,14 @@ class RunningThreshold(models.Model):
     def __str__(self):
         return f"{self.point} ≥ {self.threshold_kw:g} kW"
 
-    def get_absolute_url(self):
-        return reverse("power:runningthreshold_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         from lantian.power.actions import resync_thresholds
 
         super().save(*args, **kwargs)
         resync_thresholds([self.point_id])
+
+    def get_absolute_url(self):
+        return reverse("power:runningthreshold_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         from lantian.power.actions import resync_thresholds

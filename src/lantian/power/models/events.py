@@ -198,3 +198,6 @@ class CheckCount(models.Model):
     class Meta:
         verbose_name = _("data check count")
         verbose_name_plural = _("data check counts")
+
+    def __str__(self):
+        return f"{self.check_code} {self.day}: {self.count}"

@@ -96,6 +96,9 @@ class Reading(models.Model):
         verbose_name = _("power reading")
         verbose_name_plural = _("power readings")
 
+    def __str__(self):
+        return f"{self.point_id} @ {self.time:%Y-%m-%d %H:%M}"
+
 
 class Rollup(models.Model):
     """A point's readings over one bucket of ``step`` seconds (900, 3600 or 86400; days are local days).
@@ -121,6 +124,9 @@ class Rollup(models.Model):
         verbose_name_plural = _("power roll-ups")
         indexes = [models.Index(fields=["step", "start"], name="power_rollup_step_start")]
 
+    def __str__(self):
+        return f"{self.point_id} {self.step}s @ {self.start:%Y-%m-%d %H:%M}"
+
     @property
     def energy_kwh(self):
         if self.energy_min is None or self.energy_max is None:
@@ -140,3 +146,6 @@ class Watermark(models.Model):
     class Meta:
         verbose_name = _("power job watermark")
         verbose_name_plural = _("power job watermarks")
+
+    def __str__(self):
+        return self.name
