@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,7 +239,7 @@ def test_only_the_agency_retests_and_nobody_edits_a_retested_repair(tree):
     order.refresh_from_db()
     with pytest.raises(ValidationError):
         order.full_clean()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ProtectedError):
         order.delete()
     with pytest.raises(PermissionDenied):
         record_retest(order, tree.agency_admin, retest_data(d, 5))  # already re-tested
@@ -440,3 +441,18 @@ def test_the_avo_ledger_names_a_point_by_its_tag(tree):
     assert form.save().seal_point == d.leak.seal_point
     other = AvoInspectionForm(data={**data, "tag": ""}, user=tree.ent_a2_admin, action="add")
     assert not other.is_valid()  # another enterprise's unit is not offered
+
+
+def test_a_retested_repair_cannot_be_deleted_from_its_page(tree, login):
+    d = detection(tree)
+    task = leak_task(d)
+    order = repair(task)
+    record_retest(order, tree.agency_admin, retest_data(d, 5))
+    client = login(tree.ent_a1_admin)
+    response = client.post(reverse("ldar:repairorder_delete", args=[order.pk]))
+    assert response.status_code == 302 and RepairOrder.objects.filter(pk=order.pk).exists()
+    edit = client.post(
+        reverse("ldar:repairorder_edit", args=[order.pk]),
+        {"repaired_on": "2026-04-11", "repaired_by": "王五", "method": "other"},
+    )
+    assert edit.status_code == 200 and "re-tested" in edit.content.decode().replace("复检", "re-tested")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -306,8 +306,10 @@ class RepairOrder(TaskRow):
     def delete(self, *args, **kwargs):
         from lantian.ldar.actions_repair import note_attempts
 
-        if self.retest_id is not None:
-            raise ValidationError(_("This repair has been re-tested: its record can no longer be changed."))
+        if self.retest_id is not None:  # the agency's re-test refers to it: kept like a protected row
+            raise ProtectedError(
+                gettext("This repair has been re-tested: its record can no longer be changed."), {self.retest}
+            )
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
             note_attempts([self.task_id])
