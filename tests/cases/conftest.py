@@ -53,6 +53,14 @@ def build_centre(tree) -> SimpleNamespace:
     )
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counters kept in the cache (public reports per address) start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def centre(tree):
     return build_centre(tree)

@@ -170,3 +170,16 @@ def test_pages_open_for_every_role(centre, login):
             assert client.get(reverse(name)).status_code == 200, (user, name)
         assert client.get(case.get_absolute_url()).status_code == 200, user
         client.logout()
+
+
+def test_public_reports_are_limited_per_address(centre, client, settings):
+    from lantian.cases.intake import PUBLIC_REPORTS_PER_HOUR
+
+    data = {
+        "organization": centre.centre.pk, "category": report_category().pk, "description": "路口扬尘",
+        "address": "幸福路口", "reporter_name": "王五", "reporter_phone": "13900000000",
+    }  # fmt: skip
+    for _ in range(PUBLIC_REPORTS_PER_HOUR):
+        assert client.post(reverse("cases:public_report"), data).status_code == 200
+    assert client.post(reverse("cases:public_report"), data).status_code == 429
+    assert Case.objects.count() == PUBLIC_REPORTS_PER_HOUR

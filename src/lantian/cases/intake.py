@@ -1,9 +1,11 @@
 """Reporting a case: the grid worker's phone page and the operators' entry (hotline, video patrol),
 the public's report page, and the reporter's questionnaire after closing."""
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +20,7 @@ from lantian.core.forms import ScopedFormMixin, style_widget
 from lantian.core.models import Organization
 
 STAFF_CHANNELS = (Channel.GRID, Channel.VIDEO, Channel.HOTLINE, Channel.PUBLIC)
+PUBLIC_REPORTS_PER_HOUR = 10  # per client address: the page needs no account, its uploads are bounded
 
 
 def minor_classes():
@@ -186,8 +189,18 @@ class PublicReportView(PhotoMixin, View):
     def get(self, request):
         return render(request, self.template_name, {"form": PublicReportForm()})
 
+    @staticmethod
+    def within_limit(request) -> bool:
+        """Count this report against its client address's hourly allowance."""
+        key = f"cases:public-reports:{get_client_ip_address(request) or 'unknown'}"
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) <= PUBLIC_REPORTS_PER_HOUR
+
     def post(self, request):
         form = PublicReportForm(request.POST)
+        if not self.within_limit(request):
+            form.add_error(None, _("Too many reports from this address: please try again in an hour."))
+            return render(request, self.template_name, {"form": form}, status=429)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
