@@ -331,3 +331,7 @@ def _add_detection_cases():
 
 _add_detection_cases()
 
+
+import tests.ldar.emission_cases  # noqa: E402 (the emissions models' cases)
+import tests.ldar.guardrail_cases  # noqa: E402 (the guard-rail models' cases)
+import tests.ldar.repair_cases  # noqa: E402, F401 (the repair models' cases)
