@@ -22,6 +22,7 @@ def test_incident_clocks_and_assessment(demo_site, page, screenshot):
     page.goto(f"{demo_site}{breached.get_absolute_url()}")
     assert page.locator("[data-clock][data-state=breached]").count() >= 1
 
+    page.context.clear_cookies()  # sign out
     sign_in(page, demo_site, "ops_lead")
     record = m.Assessment.objects.filter(deductions__status="proposed").distinct().first()
     page.goto(f"{demo_site}{record.get_absolute_url()}")
