@@ -8,7 +8,8 @@ from lantian.ops import models as m
 from tests.browser.test_shell import sign_in
 
 
-def test_incident_clocks_and_assessment(demo_site, page, screenshot):
+def test_incident_clocks_assessment_and_inspection_on_a_phone(demo_site, browser, page, screenshot):
+    """One demo for the three pages (building it is the slow part)."""
     sign_in(page, demo_site, "ops")
     pending = m.Incident.objects.filter(status=m.Incident.Status.PENDING).first()
     page.goto(f"{demo_site}{pending.get_absolute_url()}")
@@ -34,9 +35,10 @@ def test_incident_clocks_and_assessment(demo_site, page, screenshot):
     assert page.locator("[data-deduction=waived]").count() == 1
     assert page.js_errors == []
     screenshot("ops-assessment")
+    _inspection_on_a_phone(demo_site, browser)
 
 
-def test_inspection_on_a_phone(demo_site, browser):
+def _inspection_on_a_phone(demo_site, browser):
     template = m.InspectionTemplate.objects.filter(frequency="daily").first()
     run = m.InspectionRun.objects.create(
         template=template, due_on=datetime.date.today() + datetime.timedelta(days=1)
