@@ -79,20 +79,17 @@ def open_repair_tasks(record_ids) -> int:
 
 def _open_batch(ids) -> int:
     rows = list(DetectionRecord.objects.filter(pk__in=ids).values(*TASK_FIELDS))
-    leaks = [row for row in rows if row["is_leak"]]
-    corrected = [row["pk"] for row in rows if not row["is_leak"]]
-    if corrected:
-        RepairTask.objects.filter(detection_id__in=corrected, state=RepairTask.State.OPEN).exclude(
+    tasks = dict(RepairTask.objects.filter(detection_id__in=ids).values_list("detection_id", "state"))
+    leaking = {row["pk"] for row in rows if row["is_leak"]}
+    cancel = [pk for pk, state in tasks.items() if state == RepairTask.State.OPEN and pk not in leaking]
+    if cancel:  # corrected to no leak: nothing to repair unless a repair was already recorded
+        RepairTask.objects.filter(detection_id__in=cancel, state=RepairTask.State.OPEN).exclude(
             orders__isnull=False
         ).update(state=RepairTask.State.CANCELLED, overdue=False)
-    leak_ids = [row["pk"] for row in leaks]
-    RepairTask.objects.filter(detection_id__in=leak_ids, state=RepairTask.State.CANCELLED).update(
-        state=RepairTask.State.OPEN
-    )
-    has_task = set(
-        RepairTask.objects.filter(detection_id__in=leak_ids).values_list("detection_id", flat=True)
-    )
-    leaks = [row for row in leaks if row["pk"] not in has_task]
+    reopen = [pk for pk, state in tasks.items() if state == RepairTask.State.CANCELLED and pk in leaking]
+    if reopen:
+        RepairTask.objects.filter(detection_id__in=reopen).update(state=RepairTask.State.OPEN)
+    leaks = [row for row in rows if row["is_leak"] and row["pk"] not in tasks]
     if not leaks:
         return 0
     open_since: dict[int, object] = {}
