@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
 
 from . import daily
 from .models import HourlyValue, Station
@@ -79,7 +80,7 @@ def snapshot(user, rules: str) -> dict:
         return {"hour": None, "rules": rules, "stations": [_row(s, None, None, 0) for s in stations]}
     values, report, _ = reports(ids, end, 1, rules)
     return {
-        "hour": (end + timedelta(hours=1)).isoformat(),  # labelled by its end
+        "hour": timezone.localtime(end + timedelta(hours=1)).isoformat(),  # labelled by its end
         "rules": rules,
         "stations": [_row(s, values[i, :, -1], report, i) for i, s in enumerate(stations)],
     }
@@ -113,7 +114,9 @@ def series(station: Station, rules: str, hours: int = 72) -> dict:
     if end is None:
         return {"times": [], "series": {}, "aqi": []}
     values, report, start = reports([station.pk], end, hours, rules)
-    times = [(start + timedelta(hours=h + 1)).isoformat() for h in range(hours)]  # hour ends
+    times = [
+        timezone.localtime(start + timedelta(hours=h + 1)).isoformat() for h in range(hours)
+    ]  # hour ends
     aqi = report.aqi.aqi[0, HISTORY:]
     return {
         "times": times,

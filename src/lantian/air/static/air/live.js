@@ -75,7 +75,8 @@
       const names = ["AQI", "PM2.5", "PM10", "O3", "NO2", "SO2"];
       chart.clear();
       chart.setOption({
-        tooltip: { trigger: "axis" },
+        animation: false,
+      tooltip: { trigger: "axis" },
         legend: { data: names, top: 0 },
         grid: { left: 40, right: 20, top: 30, bottom: 30 },
         xAxis: { type: "category", data: d.times.map((t) => t.slice(5, 13).replace("T", " ")) },

@@ -7,6 +7,7 @@
   fetch(node.dataset.url).then((r) => r.json()).then((d) => {
     const names = ["AQI", "PM2.5", "PM10", "O3", "NO2", "SO2"];
     chart.setOption({
+      animation: false,
       tooltip: { trigger: "axis" },
       legend: { data: names, top: 0 },
       grid: { left: 40, right: 20, top: 30, bottom: 30 },
