@@ -62,28 +62,50 @@ def due_state(next_due, today) -> str:
     return DetectionDue.State.CURRENT
 
 
+STORED = (
+    "enterprise_id",
+    "tag",
+    "unit_id",
+    "area_id",
+    "seal_type_id",
+    "rule_set",
+    "last_detected_on",
+    "next_due",
+    "state",
+)
+
+
 def refresh_detection_due(today, now=None, enterprise_ids=None) -> dict[str, int]:
     """Store every valid seal point's last detection and next due date (the kernel's
     ``next_detection_due`` under the enterprise's rule set; a type the kernel does not know keeps the
-    point's own interval) and drop the rows of points no longer valid. Returns counts by state."""
+    point's own interval) and drop the rows of points no longer valid. Only rows whose figures changed
+    are written (an hourly run rewrites the few points detected or come due since). Returns counts by
+    state."""
     now = now or timezone.now()
     points = SealPoint.objects.filter(is_valid=True)
     records = DetectionRecord.objects.all()
+    stored_rows = DetectionDue.objects.all()
     if enterprise_ids is not None:
         points = points.filter(enterprise_id__in=enterprise_ids)
         records = records.filter(enterprise_id__in=enterprise_ids)
+        stored_rows = stored_rows.filter(enterprise_id__in=enterprise_ids)
     last = dict(
         records.values("seal_point_id").annotate(last=Max("detected_on")).values_list("seal_point_id", "last")
     )
+    stored = {
+        row[0]: row[1:]
+        for row in stored_rows.values_list("seal_point_id", *STORED).iterator(chunk_size=WRITE_BATCH)
+    }
     rule_sets = dict(LeakRuleSet.objects.values_list("enterprise_id", "rule_set"))
     codes = dict(SealPointType.objects.values_list("pk", "code"))
     known = {component.code for component in standards.COMPONENT_TYPES}
     dues: dict[tuple, object] = {}
     counts = dict.fromkeys(DetectionDue.State.values, 0)
-    rows = []
+    rows, seen = [], set()
     for pk, enterprise, unit, area, seal_type, tag, months in points.values_list(
         "pk", "enterprise_id", "unit_id", "area_id", "seal_type_id", "tag", "period_months"
     ).iterator(chunk_size=WRITE_BATCH):
+        seen.add(pk)
         rule_set = rule_sets.get(enterprise, DEFAULT_RULE_SET)
         detected = last.get(pk)
         key = (codes[seal_type], rule_set, detected, months)
@@ -96,29 +118,19 @@ def refresh_detection_due(today, now=None, enterprise_ids=None) -> dict[str, int
                 dues[key] = standards.add_months(detected, months or 12)
         state = due_state(dues[key], today)
         counts[state] += 1
+        figures = (enterprise, tag, unit, area, seal_type, rule_set, detected, dues[key], state)
+        if stored.get(pk) == figures:
+            continue
         rows.append(
-            DetectionDue(
-                enterprise_id=enterprise,
-                seal_point_id=pk,
-                tag=tag,
-                unit_id=unit,
-                area_id=area,
-                seal_type_id=seal_type,
-                rule_set=rule_set,
-                last_detected_on=detected,
-                next_due=dues[key],
-                state=state,
-                refreshed_at=now,
-            )
+            DetectionDue(seal_point_id=pk, refreshed_at=now, **dict(zip(STORED, figures, strict=True)))
         )
         if len(rows) >= WRITE_BATCH:
             _upsert_due(rows)
             rows = []
     _upsert_due(rows)
-    stale = DetectionDue.objects.filter(Q(seal_point__is_valid=False) | Q(refreshed_at__lt=now))
-    if enterprise_ids is not None:
-        stale = stale.filter(enterprise_id__in=enterprise_ids)
-    stale.delete()
+    gone = sorted(set(stored) - seen)
+    for start in range(0, len(gone), WRITE_BATCH):
+        DetectionDue.objects.filter(seal_point_id__in=gone[start : start + WRITE_BATCH]).delete()
     return counts
 
 
