@@ -334,4 +334,5 @@ _add_detection_cases()
 
 import tests.ldar.emission_cases  # noqa: E402 (the emissions models' cases)
 import tests.ldar.guardrail_cases  # noqa: E402 (the guard-rail models' cases)
-import tests.ldar.repair_cases  # noqa: E402, F401 (the repair models' cases)
+import tests.ldar.repair_cases  # noqa: E402 (the repair models' cases)
+import tests.ldar.report_cases  # noqa: E402, F401 (the report models' cases)
