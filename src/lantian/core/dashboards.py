@@ -61,8 +61,9 @@ class Widget:
     """One tile of a dashboard: ``kind`` says how ``source``'s JSON under ``key`` is drawn.
 
     Data shapes: ``kpis`` a list of ``{"label", "value", "unit"?, "attention"?}``; ``bar``/``hbar``/
-    ``pie`` ``{"categories": [...], "values": [...], "colors": [...]?}``; ``stacked``/``line`` ``{"categories": [...],
-    "series": [{"name", "values"}]}``; ``table`` ``{"columns": [...], "rows": [[...]]}``; ``map``
+    ``pie`` ``{"categories": [...], "values": [...], "colors": [...]?}``; ``stacked``/``line``
+    ``{"categories": [...], "series": [{"name", "values"}]}``; ``table``
+    ``{"columns": [...], "rows": [[...]]}``; ``map``
     ``{"points": [{"name", "lat", "lng", "color"?, "label"?}], "legend": [{"label", "color"}]}``;
     ``note`` a string or a list of strings.
     """
