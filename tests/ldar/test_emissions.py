@@ -181,3 +181,12 @@ def test_the_years_summary_adds_up_the_accounts_in_scope_and_exports_them(tree, 
     mine = client.get(reverse("ldar:emissions_summary"), {"year": "2026"})
     assert [account.pk for account in mine.context["accounts"]] == [other.pk]
     assert client.get(reverse("ldar:emissions_summary"), {"year": "2025"}).context["accounts"] == []
+
+
+def test_cells_missing_from_the_table_are_put_back_with_the_guides_values(tree):
+    detection(tree)
+    EmissionCoefficient.objects.filter(coefficient_set="refining", component_type="pump").delete()
+    account = compute_account(new_account(tree, "refining"))
+    assert EmissionCoefficient.objects.count() == 60
+    pump = account.point_emissions.get(tag=archive(tree).points[2].tag)
+    assert pump.initial_kg == pytest.approx(expected(tree, "refining")[pump.tag][0], rel=1e-12)

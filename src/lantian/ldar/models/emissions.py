@@ -81,7 +81,14 @@ class EmissionCoefficient(models.Model):
 
 
 def coefficient_table() -> standards.Coefficients:
-    """The installation's coefficients for the vectorised kernel (one query, 60 rows)."""
+    """The installation's coefficients for the vectorised kernel (one query, 60 rows). A cell missing
+    from the table (a database flushed by a test, a table emptied by hand) is put back with the guide's
+    values first, so a computation never stops for lack of a coefficient."""
+    from lantian.ldar.seed_emissions import sync_emission_coefficients
+
+    cells = len(standards.INDUSTRIES) * len(standards.TYPE_CODES) * len(standards.MATERIAL_STATES)
+    if EmissionCoefficient.objects.count() < cells:
+        sync_emission_coefficients(EmissionCoefficient)
     rows = EmissionCoefficient.objects.values(
         "coefficient_set", "component_type", "material_state", *standards.COEFFICIENT_NAMES
     )
