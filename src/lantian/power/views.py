@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -134,12 +134,12 @@ class EnterpriseCurvesView(LoginRequiredMixin, View):
 
 
 class MyEnterpriseView(LoginRequiredMixin, View):
-    """The menu's entry for an enterprise user: its own one-line view."""
+    """The menu's entry for an enterprise user: its own one-line view (others: the overview)."""
 
     def get(self, request):
         organization = request.user.organization
         if organization is None or organization.kind != Organization.Kind.ENTERPRISE:
-            raise Http404
+            return HttpResponseRedirect(reverse("power:overview"))
         return HttpResponseRedirect(reverse("power:enterprise", args=[organization.pk]))
 
 
