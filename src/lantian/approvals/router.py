@@ -4,10 +4,6 @@ the application's own models is migrated there."""
 
 EXCHANGE = "exchange"
 
-# core's post-migrate hook loads the work calendar into every database migrate runs on
-# (lantian.core.worktime.load_after_migrate): its table must exist in the exchange database too.
-ALSO_IN_EXCHANGE = frozenset({("core", "workcalendarday")})
-
 
 def is_exchange_model(model) -> bool:
     return getattr(model, "exchange", False) is True
@@ -25,6 +21,4 @@ class ExchangeRouter:
         return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        if db == EXCHANGE:
-            return (app_label, model_name) in ALSO_IN_EXCHANGE
-        return None
+        return False if db == EXCHANGE else None

@@ -133,9 +133,11 @@ def sync_beat_schedule(**kwargs) -> None:
 
     if not apps.is_installed("django_celery_beat"):
         return
-    from django.db import connection
+    from django.db import connection, router
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+    if not router.allow_migrate_model(kwargs.get("using", "default"), PeriodicTask):
+        return
     if PeriodicTask._meta.db_table not in connection.introspection.table_names():
         return
     names = set()

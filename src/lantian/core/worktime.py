@@ -16,7 +16,7 @@ from pathlib import Path
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.core import checks
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -142,5 +142,7 @@ def load_after_migrate(sender, using="default", apps=None, **kwargs):
     try:
         model = (apps or global_apps).get_model("core", "WorkCalendarDay")
     except LookupError:  # migrated back to before the table existed
+        return
+    if not router.allow_migrate_model(using, model):  # e.g. the approvals' exchange database
         return
     sync_calendar(model, using=using)
