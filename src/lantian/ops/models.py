@@ -465,7 +465,11 @@ class AssessmentScheme(models.Model):
     passing = models.DecimalField(_("passing (达标) from"), max_digits=5, decimal_places=1, default=60)
     warnings_before_penalty = models.PositiveSmallIntegerField(_("warnings before a penalty"), default=2)
     penalty_percent = models.DecimalField(
-        _("penalty per breach (% of the contract)"), max_digits=5, decimal_places=2, default=1
+        # xgettext:no-python-format
+        _("penalty per breach (% of the contract)"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
     )
 
     scope_path = None  # shared reference data

@@ -30,7 +30,8 @@ DATABASES = {
         },
     }
 }
-# The 前置库 (exchange database) of construction approvals: an SQLite file unless LANTIAN_EXCHANGE_URL names one.
+# The 前置库 (exchange database) of construction approvals: an SQLite file unless
+# LANTIAN_EXCHANGE_URL names one.
 DATABASES["exchange"] = dj_database_url.parse(
     os.environ.get("LANTIAN_EXCHANGE_URL") or f"sqlite:///{VAR_DIR / 'exchange.sqlite3'}"
 )

@@ -6,90 +6,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_periodic_jobs'),
-        ('ldar', '0008_emissions'),
+        ("core", "0010_periodic_jobs"),
+        ("ldar", "0008_emissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatisticsReport',
+            name="StatisticsReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting review'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='draft', editable=False, max_length=10, verbose_name='review status')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reviewed at')),
-                ('review_reason', models.TextField(blank=True, editable=False, verbose_name='reason for rejection')),
-                ('kind', models.CharField(choices=[('first_summary', 'First-round summary by unit'), ('first_by_type', 'First-round statistics by seal-point type'), ('annual_by_unit', 'Annual statistics by unit')], max_length=20, verbose_name='report')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='Annual reports only.', null=True, verbose_name='year')),
-                ('remark', models.TextField(blank=True, verbose_name='remark')),
-                ('generated_at', models.DateTimeField(editable=False, null=True, verbose_name='generated at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('cycle', models.ForeignKey(blank=True, help_text="The first round's cycle (first-round reports only).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('reviewed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('submitted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Awaiting review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="review status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="reviewed at"),
+                ),
+                (
+                    "review_reason",
+                    models.TextField(blank=True, editable=False, verbose_name="reason for rejection"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("first_summary", "First-round summary by unit"),
+                            ("first_by_type", "First-round statistics by seal-point type"),
+                            ("annual_by_unit", "Annual statistics by unit"),
+                        ],
+                        max_length=20,
+                        verbose_name="report",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Annual reports only.", null=True, verbose_name="year"
+                    ),
+                ),
+                ("remark", models.TextField(blank=True, verbose_name="remark")),
+                (
+                    "generated_at",
+                    models.DateTimeField(editable=False, null=True, verbose_name="generated at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The first round's cycle (first-round reports only).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statistics report',
-                'verbose_name_plural': 'statistics reports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "statistics report",
+                "verbose_name_plural": "statistics reports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportLine',
+            name="ReportLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('label', models.CharField(max_length=100, verbose_name='unit or type')),
-                ('controlled', models.PositiveIntegerField(default=0, verbose_name='controlled points')),
-                ('inaccessible', models.PositiveIntegerField(default=0, verbose_name='inaccessible points')),
-                ('detected', models.PositiveIntegerField(default=0, verbose_name='detected points')),
-                ('leaking', models.PositiveIntegerField(default=0, verbose_name='leaking points')),
-                ('over_1000', models.PositiveIntegerField(default=0, verbose_name='points above 1,000 μmol/mol')),
-                ('leak_times', models.PositiveIntegerField(default=0, verbose_name='leak-point times')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='ldar.statisticsreport', verbose_name='report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("label", models.CharField(max_length=100, verbose_name="unit or type")),
+                ("controlled", models.PositiveIntegerField(default=0, verbose_name="controlled points")),
+                ("inaccessible", models.PositiveIntegerField(default=0, verbose_name="inaccessible points")),
+                ("detected", models.PositiveIntegerField(default=0, verbose_name="detected points")),
+                ("leaking", models.PositiveIntegerField(default=0, verbose_name="leaking points")),
+                (
+                    "over_1000",
+                    models.PositiveIntegerField(default=0, verbose_name="points above 1,000 μmol/mol"),
+                ),
+                ("leak_times", models.PositiveIntegerField(default=0, verbose_name="leak-point times")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="ldar.statisticsreport",
+                        verbose_name="report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report line',
-                'verbose_name_plural': 'report lines',
-                'ordering': ['report', 'position', 'pk'],
+                "verbose_name": "report line",
+                "verbose_name_plural": "report lines",
+                "ordering": ["report", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ThirdPartyReport',
+            name="ThirdPartyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting review'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='draft', editable=False, max_length=10, verbose_name='review status')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reviewed at')),
-                ('review_reason', models.TextField(blank=True, editable=False, verbose_name='reason for rejection')),
-                ('start', models.DateField(verbose_name='start date')),
-                ('end', models.DateField(verbose_name='end date')),
-                ('units', models.TextField(blank=True, verbose_name='units detected')),
-                ('controlled', models.PositiveIntegerField(default=0, verbose_name='controlled points')),
-                ('detected', models.PositiveIntegerField(default=0, verbose_name='detected points')),
-                ('leaking', models.PositiveIntegerField(default=0, verbose_name='leaking points')),
-                ('repaired', models.PositiveIntegerField(default=0, verbose_name='repaired points')),
-                ('delayed', models.PositiveIntegerField(default=0, verbose_name='delayed-repair points')),
-                ('emissions_t', models.FloatField(blank=True, null=True, verbose_name='emissions (t)')),
-                ('remark', models.TextField(blank=True, verbose_name='remark')),
-                ('generated_at', models.DateTimeField(editable=False, null=True, verbose_name='figures taken at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(editable=False, limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='testing agency')),
-                ('cycle', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='third_party_report', to='ldar.detectioncycle', verbose_name='detection cycle')),
-                ('enterprise', models.ForeignKey(editable=False, limit_choices_to={'kind': 'enterprise'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='enterprise')),
-                ('reviewed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('submitted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Awaiting review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="review status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="reviewed at"),
+                ),
+                (
+                    "review_reason",
+                    models.TextField(blank=True, editable=False, verbose_name="reason for rejection"),
+                ),
+                ("start", models.DateField(verbose_name="start date")),
+                ("end", models.DateField(verbose_name="end date")),
+                ("units", models.TextField(blank=True, verbose_name="units detected")),
+                ("controlled", models.PositiveIntegerField(default=0, verbose_name="controlled points")),
+                ("detected", models.PositiveIntegerField(default=0, verbose_name="detected points")),
+                ("leaking", models.PositiveIntegerField(default=0, verbose_name="leaking points")),
+                ("repaired", models.PositiveIntegerField(default=0, verbose_name="repaired points")),
+                ("delayed", models.PositiveIntegerField(default=0, verbose_name="delayed-repair points")),
+                ("emissions_t", models.FloatField(blank=True, null=True, verbose_name="emissions (t)")),
+                ("remark", models.TextField(blank=True, verbose_name="remark")),
+                (
+                    "generated_at",
+                    models.DateTimeField(editable=False, null=True, verbose_name="figures taken at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "agency"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="testing agency",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="third_party_report",
+                        to="ldar.detectioncycle",
+                        verbose_name="detection cycle",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        editable=False,
+                        limit_choices_to={"kind": "enterprise"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'third-party detection report',
-                'verbose_name_plural': 'third-party detection reports',
-                'ordering': ['-end', '-pk'],
+                "verbose_name": "third-party detection report",
+                "verbose_name_plural": "third-party detection reports",
+                "ordering": ["-end", "-pk"],
             },
         ),
     ]

@@ -39,6 +39,7 @@ PARAMETERS = {
     ),
     "heap_band": (
         _("band under the threshold (share)"),
+        # xgettext:no-python-format
         _("E.g. 0.1: net values from 90 % of the threshold up to it."),
     ),
     "heap_expected_share": (
