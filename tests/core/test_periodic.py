@@ -79,3 +79,24 @@ def test_celery_beat_gets_one_task_per_job_and_keeps_a_changed_interval(jobs):
     del periodic._jobs["test.broken"]
     periodic.sync_beat_schedule()
     assert not PeriodicTask.objects.get(name="lantian: test.broken").enabled
+
+
+def test_a_job_may_run_outside_a_transaction_of_its_own(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(periodic, "_jobs", {})
+    seen = []
+
+    @periodic.periodic_job("test.outside", every=timedelta(hours=1), atomic=False)
+    def outside(now):
+        seen.append(len(connection.atomic_blocks))
+
+    @periodic.periodic_job("test.inside", every=timedelta(hours=1))
+    def inside(now):
+        seen.append(len(connection.atomic_blocks))
+
+    # the test itself runs in a transaction: count the blocks the job adds to it
+    depth = len(connection.atomic_blocks)
+    periodic.run_periodic_job("test.outside")
+    periodic.run_periodic_job("test.inside")
+    assert seen == [depth, depth + 1]

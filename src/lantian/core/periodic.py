@@ -22,6 +22,7 @@ Every run is recorded in ``core.PeriodicJobState`` (time, duration, result, fail
 one job never overlap: a run takes a lock in the shared cache for at most its interval.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -43,13 +44,16 @@ class PeriodicJob:
     every: timedelta
     function: Callable[[datetime], str | None]
     description: str = ""
+    atomic: bool = True
 
 
 _jobs: dict[str, PeriodicJob] = {}
 
 
-def periodic_job(name: str, every: timedelta, description: str = ""):
-    """Register ``function(now) -> summary`` to run every ``every``."""
+def periodic_job(name: str, every: timedelta, description: str = "", *, atomic: bool = True):
+    """Register ``function(now) -> summary`` to run every ``every``, in one transaction (a failure
+    leaves nothing half-written) unless ``atomic=False``: a job that manages its own transactions or
+    must not hold one open, such as a backup reading the database through another connection."""
     if every < timedelta(minutes=1):
         raise ValueError(f"periodic job {name}: runs at most once a minute")
 
@@ -57,7 +61,7 @@ def periodic_job(name: str, every: timedelta, description: str = ""):
         known = _jobs.get(name)
         if known is not None and known.function is not function:
             raise ValueError(f"periodic job {name} is registered twice")
-        _jobs[name] = PeriodicJob(name, every, function, str(description))
+        _jobs[name] = PeriodicJob(name, every, function, str(description), atomic)
         return function
 
     return register
@@ -103,7 +107,7 @@ def run_periodic_job(name: str, now: datetime | None = None) -> bool:
     state.save(update_fields=["last_started"])
     began = time.monotonic()
     try:
-        with transaction.atomic():
+        with transaction.atomic() if job.atomic else contextlib.nullcontext():
             summary = job.function(now) or ""
         ok = True
     except Exception as error:  # recorded and logged; the next run tries again

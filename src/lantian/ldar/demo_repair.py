@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lantian.ldar.demo_detection import WINDS, aware, background_of, calibration_of
+from lantian.ldar.demo_detection import aware, background_of, calibration_of, wind_of
+from lantian.ldar.demo_guardrails import check_cycle
 
 PLANT = "渭川金泰石化有限公司"
 SECOND_AGENCY = "陕西清源检测技术有限公司"
@@ -180,6 +181,7 @@ def second_round(plant, agency, first_round, rng) -> list[int]:
     DetectionRecord.objects.bulk_create(readings, batch_size=1000)
     BackgroundRecord.objects.bulk_create(background_of(cycle, instrument, d, rng) for d in days)
     CalibrationRecord.objects.bulk_create(calibration_of(cycle, instrument, d, rng) for d in days)
+    check_cycle(cycle)  # written in bulk: no save told the guard rails
     return earlier_leaks
 
 
@@ -197,7 +199,7 @@ def reading(cycle, point, instrument, started, leaking, rng, remark=""):
         operator=INSPECTORS[rng.randrange(len(INSPECTORS))],
         started_at=started,
         ended_at=started + datetime.timedelta(seconds=rng.randint(25, 40)),
-        wind_direction=WINDS[started.toordinal() % len(WINDS)],
+        wind_direction=wind_of(started.date(), rng),  # turning now and then, as real notes do
         position="轴封" if point.is_dynamic else "",
         remark=remark,
     )

@@ -35,7 +35,11 @@ def check_services(now):
     return f"{checked} checked, {failed} failed"
 
 
-@periodic_job("ops.backup", every=timedelta(hours=1), description=_("Platform backup and retention"))
+# Not in a transaction of its own: SQLite's online backup reads through another connection and would wait
+# forever for the job's own open write transaction.
+@periodic_job(
+    "ops.backup", every=timedelta(hours=1), description=_("Platform backup and retention"), atomic=False
+)
 def scheduled_backup(now):
     """A backup once the last successful one is older than LANTIAN_BACKUP_EVERY_HOURS (24)."""
     from lantian.ops.backup import apply_retention, run_backup
