@@ -105,7 +105,11 @@ def _benchmark(tree):
 def _more_benchmarks(tree, n):
     for _ in range(n):
         BenchmarkFigure.objects.create(
-            organization=tree.county_a, county=f"对标县{next(SERIAL)}", year=2025, composite_index="4.01"
+            organization=tree.county_a,
+            county=f"对标县{next(SERIAL)}",
+            year=2025,
+            month=0,
+            composite_index="4.01",
         )
 
 
