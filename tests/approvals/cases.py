@@ -21,6 +21,15 @@ def _first(model, build):
     return obj
 
 
+def _completed_stage(tree):
+    """A stage with both dates (an open stage's empty end would be filled before its start)."""
+    stage = _first(m.ProcessStage, lambda w: w.project.process.stages.first())(tree)
+    if stage.started_on and not stage.completed_on:
+        stage.completed_on = stage.started_on
+        stage.save(update_fields=["completed_on"])
+    return stage
+
+
 def _more_cases(tree, n):
     world = world_of(tree)
     for _ in range(n):
@@ -123,7 +132,7 @@ add_cases(
     ),
     Case(
         m.ProcessStage,
-        _first(m.ProcessStage, lambda w: w.project.process.stages.first()),
+        _completed_stage,
         unfiltered=frozenset({"started_on", "completed_on"}),
         **CITY,
     ),

@@ -44,7 +44,7 @@ def test_a_correction_suspends_the_case(world):
     actions.record_handling(world.case_planning, S.CORRECTION_START, at("2026-03-03 09:00"), "经办人")
     world.case_planning.refresh_from_db()
     assert world.case_planning.suspended and world.case_planning.is_open
-    assert "needs an open" in (
+    assert "之前须有未结束的" in (
         actions.handling_problem(world.case_planning, S.SPECIAL_END, at("2026-03-04 09:00")) or ""
     )
 
@@ -140,7 +140,7 @@ def test_correction_needs_another_person_and_records_before_and_after(world):
     stuck.refresh_from_db()
     assert done.status == "applied" and done.before == {"status": S.ACCEPTED} and done.after == {"status": 11}
     assert not stuck.is_open and stuck.records.last().handler == world.approver.name
-    with pytest.raises(actions.CorrectionError, match="cannot be corrected"):
+    with pytest.raises(actions.CorrectionError, match="不能更正"):
         actions.check_correction(world.supervisor, "project", world.project.pk, {"organization": 1})
 
 
@@ -199,7 +199,7 @@ def test_import_from_the_exchange_tables_all_or_nothing(world):
         **common,
     )
     report = import_from_exchange(world.tree.city)
-    assert report.errors == [("SPGL_XMSPSXBLXXXXB", "EXT-XX-1", "99 is not a handling status code.")]
+    assert report.errors == [("SPGL_XMSPSXBLXXXXB", "EXT-XX-1", "99 不是办理状态代码。")]
     assert not m.Project.objects.filter(code=code).exists()  # nothing written
     HandlingDetailRow.objects.using(EXCHANGE).filter(pk=bad_step.pk).update(blzt=S.ACCEPTED)
     HandlingDetailRow.objects.using(EXCHANGE).create(

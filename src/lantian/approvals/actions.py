@@ -61,11 +61,11 @@ def record_item_changes(item: ApprovalItem, before: dict[str, str], user) -> lis
     return ItemConfigChange.objects.bulk_create(changes)
 
 
-def refresh_instance(instance: ItemInstance) -> None:
-    """Status, open flag and clock of one case after it changed."""
+def refresh_instance(instance: ItemInstance, now=None) -> None:
+    """Status, open flag and clock of one case after it changed (the clock as at ``now``, default now)."""
     clock.sync_status(instance)
     instance.save(update_fields=["status", "is_open", "completed_at"])
-    clock.refresh_clocks(queryset=ItemInstance.objects.filter(pk=instance.pk))
+    clock.refresh_clocks(now=now, queryset=ItemInstance.objects.filter(pk=instance.pk))
 
 
 def handling_problem(instance: ItemInstance, status: int, handled_at) -> str | None:

@@ -102,9 +102,13 @@ class InstanceForm(ScopedFormMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
+        created = self.instance.pk is None
         instance = super().save(commit=commit)
-        if commit:
-            actions.refresh_instance(instance)
+        # The clock depends on the item's limit and the records only: an edit that leaves those alone
+        # does not recompute it (a page saved unchanged changes nothing); one that changes them
+        # recomputes it as at the moment the stored clock stands for (the periodic job moves it on).
+        if commit and (created or {"item", "received_at"} & set(self.changed_data)):
+            actions.refresh_instance(instance, now=None if created else instance.clock_at)
         return instance
 
 
