@@ -80,10 +80,28 @@ class MonitoringPointForm(EnterpriseFormMixin, forms.ModelForm):
             "rated_power_kw", "ct_ratio", "pt_ratio", "networked_on", "is_active",
         ]  # fmt: skip
 
+    FACILITY_OF_KIND = {
+        MonitoringPoint.Kind.PRODUCTION: "production_facility",
+        MonitoringPoint.Kind.TREATMENT: "treatment_facility",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         device = self.fields["device"]
         device.queryset = device.queryset.filter(kind=Device.Kind.POWER_METER)
+        if self.instance.pk:
+            self._fix_kind()
+
+    def _fix_kind(self):
+        """A saved point keeps its kind: its thresholds, states and alarm history are read by it. Its
+        edit form offers only the facility of that kind (another kind is a new point)."""
+        kind = self.fields["kind"]
+        kind.disabled = True
+        kind.help_text = _("Fixed once the point exists; a meter of another kind is a new point.")
+        own = self.FACILITY_OF_KIND.get(self.instance.kind)
+        for name in self.FACILITY_OF_KIND.values():
+            if name != own:
+                self.fields.pop(name, None)
 
 
 class RunningThresholdForm(ScopedFormMixin, forms.ModelForm):

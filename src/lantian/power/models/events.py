@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantian.core.models import Organization
@@ -132,7 +133,7 @@ class AlarmEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return reverse("power:alarmevent_detail", args=[self.pk])
