@@ -176,8 +176,8 @@ def test_bulk_edit_allows_exactly_what_the_single_edit_allows(tree, login, case)
             else:
                 data.setlist(name, value if isinstance(value, list) else [value])
 
-            def single(data=data):
-                return outcome(client.post(single_url, data), obj)
+            def single(data=data):  # every value of a multiple choice, as a browser posts them
+                return outcome(client.post(single_url, dict(data.lists())), obj)
 
             def bulk_write(name=name, value=value):
                 posted = {"pk": [obj.pk], "apply": "1", "_apply": [name]}

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantian.cases import clock, roles
-from lantian.cases.models import Case, CaseEvent, Category, Grid, State, Workflow
+from lantian.cases.models import Case, CaseEvent, Category, Grid, State, Workflow, WorkflowVersion
 from lantian.cases.periodic import refresh_clocks
 from lantian.core.demo import demo_account, demo_organization
 from lantian.core.models import Organization
@@ -45,7 +45,11 @@ class Staff:
 
 
 def build_demo() -> list[str]:
+    from lantian.cases.seed import load_seed
+
     with transaction.atomic():
+        # the seed's workflows and categories, if a test database's flush removed what the migration loaded
+        load_seed(Workflow, WorkflowVersion, Category)
         city = Organization.objects.get(name="渭川市生态环境局")
         centre = demo_organization(
             "仁和镇综合行政执法指挥中心", Organization.Kind.REGULATOR, city, DIVISION,

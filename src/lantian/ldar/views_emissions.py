@@ -27,8 +27,13 @@ KG_PER_TONNE = 1000
 
 
 class EmissionAccountEditView(ObjectEditView):
+    """A new account, or one whose period or coefficient set changed, is computed when saved (an
+    unchanged save leaves it as it is; the page's Recompute button recomputes it)."""
+
     def save(self, form):
-        return compute_account(form.save())
+        new = form.instance.pk is None
+        account = form.save()
+        return compute_account(account) if new or form.has_changed() else account
 
 
 class EmissionAccountDetailView(ObjectDetailView):

@@ -73,7 +73,7 @@ class DownloadView(LoginRequiredMixin, View):
     def get(self, request, model, pk, extension):
         model_class, _generate, docx, xlsx = report_of(model)
         report = get_object_or_404(model_class.objects.restrict(request.user, "export"), pk=pk)
-        filename = f"{report}.{extension}"
+        filename = f"{report.enterprise.name} {report}.{extension}"
         if extension == "xlsx":
             return download_response(xlsx(report), filename)
         return download_response(docx(report), filename, DOCX)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lantian.core.scope import RestrictedManager
@@ -138,7 +139,11 @@ class EmissionAccount(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} {self.start:%Y-%m-%d}～{self.end:%Y-%m-%d}"
+        # own columns only: lists and the API name a row's account without another query
+        return gettext("Emissions %(start)s to %(end)s") % {
+            "start": f"{self.start:%Y-%m-%d}",
+            "end": f"{self.end:%Y-%m-%d}",
+        }
 
     def get_absolute_url(self):
         return reverse("ldar:emissionaccount_detail", args=[self.pk])
@@ -197,7 +202,7 @@ class PointEmission(models.Model):
         verbose_name_plural = _("emissions of seal points")
 
     def __str__(self):
-        return f"{self.tag} {self.account}"
+        return self.tag
 
     def get_absolute_url(self):
         return reverse("ldar:pointemission_detail", args=[self.pk])

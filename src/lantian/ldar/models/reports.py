@@ -66,8 +66,8 @@ class StatisticsReport(Reviewable):
         verbose_name_plural = _("statistics reports")
 
     def __str__(self):
-        period = self.cycle if self.kind in FIRST_ROUND_KINDS else self.year
-        return f"{self.enterprise} {period} {self.get_kind_display()}"
+        # own columns only (no query for a list's or the API's names)
+        return f"{self.year} {self.get_kind_display()}"
 
     def get_absolute_url(self):
         return reverse("ldar:statisticsreport_detail", args=[self.pk])
