@@ -108,12 +108,12 @@ def test_client_decides(month_records, tree):
     contract, march, _breached = month_records
     record = assessment.propose(contract, march, now=h.aware(2026, 4, 2, 9, 0))
     backup = record.deductions.get(rule__event="backup_missing")
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="理由"):
         assessment.decide(backup, "waived", " ", tree.city_admin)
     assessment.decide(backup, "waived", "停电，甲方同意", tree.city_admin)
     record.refresh_from_db()
     assert record.score == Decimal(94)
-    with pytest.raises(ValidationError, match="every proposed"):
+    with pytest.raises(ValidationError, match="每一项拟扣分"):
         assessment.confirm(record, tree.city_admin)
     for deduction in record.deductions.filter(status="proposed"):
         assessment.decide(deduction, "confirmed", "", tree.city_admin)

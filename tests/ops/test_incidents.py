@@ -32,7 +32,7 @@ def test_respond_pause_resume_resolve(contract, tree):
     actions.record_event(incident, "respond", start + timedelta(minutes=165))
     incident.refresh_from_db()
     assert incident.own_state == ClockState.WARNING  # 10 + 15 = 25 of 30 minutes
-    with pytest.raises(ValidationError, match="root cause"):
+    with pytest.raises(ValidationError, match="根本原因"):
         actions.record_event(incident, "resolve", start + timedelta(minutes=170))
     actions.record_event(incident, "resolve", start + timedelta(minutes=170), root_cause="磁盘满")
     incident.refresh_from_db()
@@ -43,10 +43,10 @@ def test_respond_pause_resume_resolve(contract, tree):
 
 def test_event_rules(contract, tree):
     incident = h.incident_of(contract)
-    with pytest.raises(ValidationError, match="before the report"):
+    with pytest.raises(ValidationError, match="早于报告时间"):
         actions.record_event(incident, "respond", incident.reported_at - timedelta(minutes=1))
     actions.record_event(incident, "respond")
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已记录"):
         actions.record_event(incident, "respond")
     with pytest.raises(ValidationError, match="why"):
         actions.pause(incident, "  ", tree.ops)

@@ -63,7 +63,12 @@ def status_of(incident: Incident) -> str:
 
 def refresh(incident: Incident, now: datetime | None = None) -> None:
     now = now or timezone.now()
+    before = incident.clocks_at
     fields = apply_readings(incident, readings(incident, now), now)
+    stale = before is None or (incident.resolved_at is not None and before < incident.resolved_at)
+    if fields == ["clocks_at"] and not stale:  # nothing new: an unchanged save leaves the row unchanged
+        incident.clocks_at = before
+        return
     Incident.objects.filter(pk=incident.pk).update(**{name: getattr(incident, name) for name in fields})
 
 

@@ -11,13 +11,25 @@ from lantian.ops import models as m
 from lantian.ops.seeds import SLA_TEMPLATES, apply_sla_template
 
 
+class PlainNewlinesMixin:
+    """Browsers send a textarea's lines joined by CRLF: keep plain LF, so that a page saved unchanged
+    changes nothing."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str) and "\r" in value:
+                data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return data
+
+
 def form_for(model, fields, widgets=None, base=None):
     meta = type("Meta", (), {"model": model, "fields": list(fields), "widgets": widgets or {}})
-    bases = (base,) if base is not None else (ScopedFormMixin, forms.ModelForm)
+    bases = (base,) if base is not None else (PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm)
     return type(f"{model.__name__}Form", bases, {"Meta": meta, "__module__": __name__})
 
 
-class ContractForm(ScopedFormMixin, forms.ModelForm):
+class ContractForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
     sla_template = forms.ChoiceField(
         label=_("severity levels"),
         required=False,
@@ -58,7 +70,7 @@ class ContractForm(ScopedFormMixin, forms.ModelForm):
         return contract
 
 
-class ContractPartForm(ScopedFormMixin, forms.ModelForm):
+class ContractPartForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
     """A row of one contract: related dropdowns of the contract's own rows are checked in clean()."""
 
     def __init__(self, *args, **kwargs):
@@ -137,7 +149,7 @@ MonitoredServiceForm = part_form(
 )
 
 
-class MaintenanceWindowForm(ScopedFormMixin, forms.ModelForm):
+class MaintenanceWindowForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
     """The vendor proposes a window; only the client (who may change windows) approves it."""
 
     class Meta:

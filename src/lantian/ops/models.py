@@ -20,6 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from lantian.core.models import Organization
 from lantian.core.scope import RestrictedManager
 
+
+def now_to_the_second():
+    """Now without its microseconds: a time a form shows (to the second) and saves back unchanged."""
+    return timezone.now().replace(microsecond=0)
+
+
 VENDOR_PATH = "contract__vendor"
 
 
@@ -163,7 +169,7 @@ class Incident(models.Model):
     system = models.CharField(_("system"), max_length=100, blank=True)
     hardware = models.BooleanField(_("hardware fault"), default=False)
     reported_by = models.CharField(_("reported by"), max_length=50, blank=True)
-    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("reported at"), default=now_to_the_second)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
     restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
@@ -296,7 +302,7 @@ class BackupRun(models.Model):
         help_text=_("Empty for the platform's own backups."),
     )
     system = models.CharField(_("system"), max_length=100)
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), default=now_to_the_second)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.RUNNING)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
@@ -323,7 +329,7 @@ class BackupRun(models.Model):
 
 class RestoreDrill(models.Model):
     backup = models.ForeignKey(BackupRun, models.PROTECT, related_name="drills", verbose_name=_("backup"))
-    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    performed_at = models.DateTimeField(_("performed at"), default=now_to_the_second)
     succeeded = models.BooleanField(_("succeeded"), default=False)
     duration_seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -334,7 +334,7 @@ register(
         ["contract__name", "name"],
     ),
     filterset=filterset_for(
-        m.InspectionTemplate, search=("name", "items"), fields=("kind", "frequency", "active", "due_time")
+        m.InspectionTemplate, search=("name", "items"), fields=("kind", "frequency", "active")
     ),
     form=forms.InspectionTemplateForm,
     detail_fields=("contract", "name", "kind", "frequency", "weekday", "due_time", "items", "active"),
