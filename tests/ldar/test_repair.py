@@ -180,7 +180,7 @@ def test_a_delay_must_plan_after_the_deadline_and_an_enterprise_cannot_review_it
     second = DelayedRepair.objects.create(
         task=task, reason_kind="unsafe", reason="带压", planned_date=datetime.date(2026, 8, 1)
     )
-    with pytest.raises(review.ReviewError, match="awaits review"):
+    with pytest.raises(review.ReviewError, match="正在审核中"):
         review.submit(second, tree.ent_a1_admin)
 
 

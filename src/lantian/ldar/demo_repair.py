@@ -162,13 +162,14 @@ def second_round(plant, agency, first_round, rng) -> list[int]:
             reading(cycle, point, instrument, aware(day, 8 + used * 55 + rng.randint(0, 9)), leaking, rng)
         )
         used += 1
-    for point in (p for p in points if p.pk in earlier_leaks):  # the AVO finding, confirmed by the agency
+    avo_points = (p for p in points if p.pk in earlier_leaks)
+    for i, point in enumerate(avo_points):  # the AVO finding, confirmed by the agency, a walk apart
         readings.append(
             reading(
                 cycle,
                 point,
                 instrument,
-                aware(AVO_FOUND_ON, 3600 + point.pk % 600),
+                aware(AVO_FOUND_ON, 3600 + i * 300 + point.pk % 60),
                 True,
                 rng,
                 "目视发现滴漏后复核",
