@@ -13,6 +13,7 @@ from django.utils import timezone
 from lantian.core.models import Attachment
 from lantian.core.todo import items_for
 from lantian.power import actions, checks, ingest
+from lantian.power.forms import MonitoringPointForm
 from lantian.power.models import AlarmEvent, Finding
 from tests.power.factories import event_of, plant_of, write_readings
 
@@ -167,3 +168,22 @@ def test_checks_page_runs_for_the_users_own_enterprises(tree, client, login):
     assert client.post(reverse("power:checks"), {"day": "2999-01-01"}).status_code == 302
     visible = client.get(reverse("power:finding_list")).context["page_obj"].object_list
     assert {finding.enterprise_id for finding in visible} == {tree.ent_a1.pk}
+
+
+def test_a_saved_point_keeps_its_kind_and_offers_only_its_facility(tree):
+    site = plant_of(tree, tree.ent_a1)
+    point = site.production_point
+    form = MonitoringPointForm(instance=point, user=tree.ent_a1_admin, action="change")
+    assert form.fields["kind"].disabled
+    assert "production_facility" in form.fields and "treatment_facility" not in form.fields
+
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(kind="treatment", treatment_facility=site.treatment.pk)
+    bound = MonitoringPointForm(data=data, instance=point, user=tree.ent_a1_admin, action="change")
+    assert bound.is_valid(), bound.errors
+    bound.save()
+    point.refresh_from_db()
+    assert point.kind == "production" and point.treatment_facility_id is None
+
+    new = MonitoringPointForm(user=tree.ent_a1_admin, action="add")
+    assert not new.fields["kind"].disabled and "treatment_facility" in new.fields
