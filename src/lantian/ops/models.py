@@ -119,7 +119,11 @@ class SeverityLevel(models.Model):
         verbose_name_plural = _("severity levels")
 
     def __str__(self):
-        return f"{self.contract.number} · {self.name}"
+        # the contract's number only when already loaded (dropdowns join it): a list of incidents shows
+        # its severities without one query per row
+        if SeverityLevel.contract.is_cached(self):
+            return f"{self.contract.number} · {self.name}"
+        return self.name
 
     def get_absolute_url(self):
         return reverse("ops:severitylevel_detail", args=[self.pk])
