@@ -51,8 +51,8 @@ def archive(user):
 
 @register_home_panel(homes=("regulator", "enterprise", "provider"))
 def ldar_kpis(user):
-    """Open leaks, overdue repairs, points due for detection and reviews waiting, in the user's scope
-    (the bureau its jurisdiction, an enterprise itself, an agency its clients)."""
+    """Open leaks, overdue repairs and points due for detection, in the user's scope (reviews waiting
+    are in the to-do count; the bureau its jurisdiction, an enterprise itself, an agency its clients)."""
     if not user.has_perm("ldar.view_repairtask"):
         return None
     from lantian.ldar.screens import home_kpis
@@ -81,7 +81,6 @@ def ldar_kpis(user):
             ),
             Figure(_("points never detected"), kpis["never"], f"{dues}?state=never"),
             Figure(_("points due within 30 days"), kpis["soon"], f"{dues}?state=due_soon"),
-            Figure(_("reviews pending"), kpis["pending_reviews"], reverse("core:todo")),
         ],
         url=tasks,
         weight=10,
