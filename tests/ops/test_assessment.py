@@ -123,7 +123,7 @@ def test_client_decides(month_records, tree):
     assert record.score == 0 and record.grade == "不达标" and record.zeroed
     assessment.confirm(record, tree.city_admin)
     assert record.status == m.Assessment.Status.CONFIRMED
-    with pytest.raises(ValidationError, match="final"):
+    with pytest.raises(ValidationError, match="已确认"):
         assessment.decide(record.deductions.first(), "waived", "x", tree.city_admin)
 
 

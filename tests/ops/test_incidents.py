@@ -48,7 +48,7 @@ def test_event_rules(contract, tree):
     actions.record_event(incident, "respond")
     with pytest.raises(ValidationError, match="已记录"):
         actions.record_event(incident, "respond")
-    with pytest.raises(ValidationError, match="why"):
+    with pytest.raises(ValidationError, match="等待甲方的原因"):
         actions.pause(incident, "  ", tree.ops)
 
 
