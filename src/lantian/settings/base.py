@@ -7,6 +7,8 @@ from pathlib import Path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from lantian.core.api.enum_names import RegisteredEnumNames
+
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/lantian
 REPO_DIR = SRC_DIR.parent.parent
 VAR_DIR = REPO_DIR / "var"  # runtime data of the embedded default: database, uploads
@@ -292,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge from the public online validator: the intranet cannot reach it, nor should the schema leave.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set of the registered models: the modules' "status" and "kind" fields differ.
+    "ENUM_NAME_OVERRIDES": RegisteredEnumNames(),
 }
 
 LOGGING = {
