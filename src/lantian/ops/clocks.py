@@ -66,9 +66,11 @@ def refresh(incident: Incident, now: datetime | None = None) -> None:
     before = incident.clocks_at
     fields = apply_readings(incident, readings(incident, now), now)
     stale = before is None or (incident.resolved_at is not None and before < incident.resolved_at)
-    if fields == ["clocks_at"] and not stale:  # nothing new: an unchanged save leaves the row unchanged
+    if not stale:  # clocks_at only marks "computed after the resolution": an edit leaves it be
         incident.clocks_at = before
-        return
+        fields = [name for name in fields if name != "clocks_at"]
+        if not fields:
+            return
     Incident.objects.filter(pk=incident.pk).update(**{name: getattr(incident, name) for name in fields})
 
 
