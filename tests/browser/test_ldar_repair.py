@@ -14,10 +14,13 @@ from tests.conftest import PASSWORD, Tree
 def site(transactional_db, live_server):
     from lantian.core.divisions import sync_divisions
     from lantian.core.models import Division
+    from lantian.ldar.models import SealPointType
+    from lantian.ldar.seed import sync_seal_point_types
     from tests.ldar.detection_factories import Detection
     from tests.ldar.factories import Archive, more_points
 
     sync_divisions(Division)  # a transactional test's flush removed what the data migration loaded
+    sync_seal_point_types(SealPointType)  # likewise the seal point types
     tree = Tree()
     d = Detection(tree, Archive(tree))
     more_points(d.archive.group, 1)
