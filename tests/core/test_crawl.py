@@ -35,6 +35,9 @@ ALLOWED = frozenset(
         "RF", "CMA", "CNAS", "ISO", "IEC",
         # the domain's own abbreviations
         "LDAR", "VOCs", "VOC", "CEMS", "AQI", "PM", "PID", "FID", "DCS",
+        # coordinate systems (WGS84, GCJ-02, BD-09 and GPS), pollutants (SO₂, NO₂: the word stops at the
+        # subscript), meters' current and voltage transformers (CT, PT), checksums and ports (SHA, TCP)
+        "GCJ", "BD", "GPS", "SO", "NO", "CT", "PT", "SHA", "TCP",
         # technology and formats
         "API", "REST", "OpenAPI", "Swagger", "UI", "HTTP", "HTTPS", "URL", "IP", "ID", "Token",
         "Authorization", "Python", "UTF", "GBK", "JSON",

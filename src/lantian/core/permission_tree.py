@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 # codename prefix → label, in the order the tree shows a model's actions
 ACTIONS = {
@@ -140,7 +140,8 @@ def permission_tree(permissions: Iterable, checked: Iterable[int] = (), enabled:
                 ActionNode(
                     pk=perm.pk,
                     key=permission_key(perm),
-                    label=str(ACTIONS[action]) if action else perm.name,
+                    # a module's own permission: its name is an English msgid (Meta.permissions)
+                    label=str(ACTIONS[action]) if action else gettext(perm.name),
                     checked=perm.pk in checked,
                     disabled=enabled is not None and perm.pk not in enabled,
                 )

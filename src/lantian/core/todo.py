@@ -83,7 +83,11 @@ def count_for(user) -> int:
     """The number of to-do items of ``user``, for the header badge."""
     if not user.is_authenticated:
         return 0
-    return sum(provider.count_for(user) for provider in _providers)
+    # asked by the header badge and the home page: counted once per request (the user object's life)
+    cached = getattr(user, "_lantian_todo_count", None)
+    if cached is None:
+        cached = user._lantian_todo_count = sum(provider.count_for(user) for provider in _providers)
+    return cached
 
 
 def grouped(items: list[TodoItem]) -> list[dict]:

@@ -576,7 +576,7 @@ class Assessment(models.Model):
             models.UniqueConstraint(fields=["contract", "month"], name="ops_assessment_month_unique")
         ]
         # The client's decision on deductions, named like the review permission of reviewed records.
-        permissions = [("review_assessment", "Can review monthly assessment")]
+        permissions = [("review_assessment", _("Can review monthly assessment"))]
         verbose_name = _("monthly assessment")
         verbose_name_plural = _("monthly assessments")
 

@@ -259,7 +259,7 @@ class Correction(models.Model):
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
         ordering = ["-requested_at", "-pk"]
-        permissions = [("approve_correction", "Can approve corrections")]
+        permissions = [("approve_correction", _("Can approve corrections"))]
 
     def __str__(self):
         return f"{self.get_target_display()} {self.record}"
