@@ -21,7 +21,7 @@ class RectificationNoticeFilterSet(SearchFilterSet):
         field_name="deadline", lookup_expr="gte", label=_("deadline from")
     )
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("deadline to"))
-    issued_by = django_filters.ModelChoiceFilter(queryset=visible_regulators, label=_("issued by"))
+    issued_by = django_filters.ModelChoiceFilter(queryset=visible_regulators, label=_("issuing bureau"))
     checked_from = django_filters.DateFilter(
         field_name="checked_on", lookup_expr="gte", label=_("site check from")
     )

@@ -35,7 +35,7 @@ class RectificationNotice(models.Model):
         models.PROTECT,
         related_name="issued_rectification_notices",
         limit_choices_to={"kind": Organization.Kind.REGULATOR},
-        verbose_name=_("issued by"),
+        verbose_name=_("issuing bureau"),
     )
     checked_on = models.DateField(_("site check date"))
     problems = models.TextField(_("problems found"))

@@ -12,7 +12,7 @@ class RectificationNoticeTable(Table):
     columns = (
         Column("number", linkify=True),
         Column("enterprise__name", _("enterprise")),
-        Column("issued_by__name", _("issued by"), visible=False),
+        Column("issued_by__name", _("issuing bureau"), visible=False),
         Column("checked_on"),
         Column("problems", sortable=False),
         Column("deadline"),
