@@ -62,6 +62,8 @@ def sample_filter_value(field):
         return next((value for value, _label in field.choices if value not in ("", None)), "")
     if isinstance(field, forms.DateField):
         return "2026-01-01"
+    if isinstance(field, forms.TimeField):
+        return "08:30:00"
     if isinstance(field, forms.DecimalField | forms.FloatField | forms.IntegerField):
         return "1"
     return "甲"

@@ -16,6 +16,7 @@ from lantian.core.registry import registration_for
 from tests.core.exporting import (
     assert_inert,
     hostile_text,
+    is_text_field,
     store_hostile_everywhere,
     text_field_at,
     upload,
@@ -130,7 +131,9 @@ def test_export_query_count_does_not_grow_with_rows(tree, login, case):
 
 def test_every_text_field_an_export_reads_is_reached(tree):
     """The hostile-text test is only as good as the paths it fills: every registered model's export
-    reads at least one text field."""
+    reads at least one text field, unless the model stores none (a rule of fixed codes and numbers)."""
     for case in CASES:
         registration = registration_for(case.model)
+        if not any(is_text_field(field) for field in case.model._meta.concrete_fields):
+            continue
         assert any(text_field_at(case.model, path) for path in exported_paths(registration)), case.id

@@ -122,7 +122,8 @@ def test_the_home_pages_query_count_does_not_grow_with_rows(tree, login, archive
         with CaptureQueriesContext(connection) as many:
             client.get("/")
         assert len(many) == len(few), user
-        assert len(few) <= 40, [q["sql"] for q in few.captured_queries]
+        # a few counts per module's panel and to-do provider (ten modules): none per row
+        assert len(few) <= 50, [q["sql"] for q in few.captured_queries]
         client.logout()
 
 

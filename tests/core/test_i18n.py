@@ -117,3 +117,20 @@ def test_dropdowns_name_their_empty_choice(tree, login):
     changelog = set(empty_options(client.get("/core/changelog/").content.decode()))
     assert changelog == {"全部"}
     assert wrong == {}
+
+
+def test_every_model_of_ours_names_itself_in_the_users_language():
+    """A model without its own verbose_name is named after its class in English on every page that names
+    it (the role editor, the change log, messages)."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    ours = [m for m in apps.get_models() if m.__module__.startswith("lantian.")]
+    unnamed = [
+        m._meta.label
+        for m in ours
+        for key in ("verbose_name", "verbose_name_plural")
+        if not isinstance(m._meta.original_attrs.get(key), Promise)
+    ]
+    assert len(ours) > 100
+    assert unnamed == []

@@ -210,7 +210,8 @@ class CorrectionForm(ScopedFormMixin, forms.ModelForm):
             for field in self.fields.values():
                 field.disabled = True
         else:
-            self.fields["changes"].initial = {}
+            # the unsaved instance's None would be shown as "null"
+            self.initial["changes"] = self.initial.get("changes") or {}
 
     def clean(self):
         cleaned = super().clean()

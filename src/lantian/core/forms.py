@@ -41,10 +41,23 @@ class ScopedFormMixin:
                 # echo the character back in their message.
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(NoControlCharacters(field.label or name, multiline))
+                if multiline:
+                    field.to_python = plain_line_breaks(field.to_python)
             if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.widget.attrs.update({"data-searchable": "", "data-no-results": _("Nothing matches.")})
             style_widget(field.widget)
             label_empty_choice(field, PLEASE_CHOOSE)
+
+
+def plain_line_breaks(to_python):
+    """A browser posts a textarea's lines joined by CRLF; the API and the import send LF. Stored as LF,
+    whatever the way in: a page saved unchanged changes nothing (``has_changed`` sees the same text)."""
+
+    def convert(value):
+        value = to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    return convert
 
 
 def style_widget(widget: forms.Widget) -> None:

@@ -83,11 +83,14 @@ def count_for(user) -> int:
     """The number of to-do items of ``user``, for the header badge."""
     if not user.is_authenticated:
         return 0
-    # asked by the header badge and the home page: counted once per request (the user object's life)
-    cached = getattr(user, "_lantian_todo_count", None)
-    if cached is None:
-        cached = user._lantian_todo_count = sum(provider.count_for(user) for provider in _providers)
-    return cached
+    return sum(provider.count_for(user) for provider in _providers)
+
+
+def count_for_request(request) -> int:
+    """The request user's count, counted once per request: the header badge and the home page ask."""
+    if not hasattr(request, "_lantian_todo_count"):
+        request._lantian_todo_count = count_for(request.user)
+    return request._lantian_todo_count
 
 
 def grouped(items: list[TodoItem]) -> list[dict]:

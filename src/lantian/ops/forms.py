@@ -5,31 +5,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lantian.core.dropdowns import PLEASE_CHOOSE
 from lantian.core.forms import ScopedFormMixin
 from lantian.core.models import Organization
 from lantian.ops import models as m
 from lantian.ops.seeds import SLA_TEMPLATES, apply_sla_template
 
 
-class PlainNewlinesMixin:
-    """Browsers send a textarea's lines joined by CRLF: keep plain LF, so that a page saved unchanged
-    changes nothing."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in data.items():
-            if isinstance(value, str) and "\r" in value:
-                data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
-        return data
-
-
 def form_for(model, fields, widgets=None, base=None):
     meta = type("Meta", (), {"model": model, "fields": list(fields), "widgets": widgets or {}})
-    bases = (base,) if base is not None else (PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm)
+    bases = (base,) if base is not None else (ScopedFormMixin, forms.ModelForm)
     return type(f"{model.__name__}Form", bases, {"Meta": meta, "__module__": __name__})
 
 
-class ContractForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
+class ContractForm(ScopedFormMixin, forms.ModelForm):
     sla_template = forms.ChoiceField(
         label=_("severity levels"),
         required=False,
@@ -59,7 +48,9 @@ class ContractForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = self.fields["vendor"].queryset.filter(kind=Organization.Kind.VENDOR)
-        self.fields["sla_template"].choices = [("", "—")] + [(k, t.label) for k, t in SLA_TEMPLATES.items()]
+        self.fields["sla_template"].choices = [("", PLEASE_CHOOSE)] + [
+            (k, t.label) for k, t in SLA_TEMPLATES.items()
+        ]
         if self.instance.pk:
             del self.fields["sla_template"]
 
@@ -70,7 +61,7 @@ class ContractForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
         return contract
 
 
-class ContractPartForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
+class ContractPartForm(ScopedFormMixin, forms.ModelForm):
     """A row of one contract: related dropdowns of the contract's own rows are checked in clean()."""
 
     def __init__(self, *args, **kwargs):
@@ -149,7 +140,7 @@ MonitoredServiceForm = part_form(
 )
 
 
-class MaintenanceWindowForm(PlainNewlinesMixin, ScopedFormMixin, forms.ModelForm):
+class MaintenanceWindowForm(ScopedFormMixin, forms.ModelForm):
     """The vendor proposes a window; only the client (who may change windows) approves it."""
 
     class Meta:

@@ -428,6 +428,8 @@ class CheckResult(models.Model):
 
     class Meta:
         ordering = ["service", "checked_at"]
+        verbose_name = _("check result")
+        verbose_name_plural = _("check results")
         indexes = [models.Index(fields=["service", "checked_at"], name="ops_check_service_time")]
 
     def __str__(self):
@@ -609,6 +611,8 @@ class Deduction(models.Model):
 
     class Meta:
         ordering = ["assessment", "rule__order", "pk"]
+        verbose_name = _("deduction")
+        verbose_name_plural = _("deductions")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "source_key"], name="ops_deduction_source_unique")
         ]
@@ -726,6 +730,8 @@ class InspectionResult(models.Model):
 
     class Meta:
         ordering = ["run", "position"]
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
         constraints = [models.UniqueConstraint(fields=["run", "position"], name="ops_result_position_unique")]
 
     def __str__(self):

@@ -334,7 +334,7 @@ register(
         ["contract__name", "name"],
     ),
     filterset=filterset_for(
-        m.InspectionTemplate, search=("name", "items"), fields=("kind", "frequency", "active")
+        m.InspectionTemplate, search=("name", "items"), fields=("kind", "frequency", "due_time", "active")
     ),
     form=forms.InspectionTemplateForm,
     detail_fields=("contract", "name", "kind", "frequency", "weekday", "due_time", "items", "active"),

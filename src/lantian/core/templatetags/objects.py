@@ -122,5 +122,4 @@ def journal_card(context, obj):
 def todo_badge(context):
     """The to-do count, computed with the page: no polling, so an idle page lets its session expire."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return {"count": todo.count_for(user) if user is not None else 0}
+    return {"count": todo.count_for_request(request) if hasattr(request, "user") else 0}

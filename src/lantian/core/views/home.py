@@ -106,14 +106,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
             },
             "map_points": self.map_points(enterprises),
             "panels": panels_for(user, "regulator"),
-            "todo_count": todo.count_for(user),
+            "todo_count": todo.count_for_request(self.request),
         }
 
     def enterprise_context(self, user) -> dict:
         return {
             "organization": user.organization,
             "panels": panels_for(user, "enterprise"),
-            "todo_count": todo.count_for(user),
+            "todo_count": todo.count_for_request(self.request),
             "users": User.objects.restrict(user)
             .filter(organization=user.organization)
             .prefetch_related("roles"),
@@ -132,7 +132,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return {
             "organization": user.organization,
             "panels": panels_for(user, "provider"),
-            "todo_count": todo.count_for(user),
+            "todo_count": todo.count_for_request(self.request),
             "clients": clients,
             "users": User.objects.restrict(user)
             .filter(organization=user.organization)
