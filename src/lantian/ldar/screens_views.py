@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +13,7 @@ from django.views.generic import TemplateView
 from lantian.core import access_log
 from lantian.core.dashboards import BadParameter, BigScreenView, ScreenParam, Widget, data_endpoint
 from lantian.core.models import AccessEvent
+from lantian.core.views.excel import download_response
 from lantian.ldar import screens
 from lantian.ldar.screens_statistics import PAGES, StatisticsFilter, validate_chart, workbook
 
@@ -178,8 +177,4 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         detail = f"{self.page.title}: {', '.join(b.title for b in chosen)} ({self.request.GET.urlencode()})"
         access_log.record(AccessEvent.Kind.EXPORT, self.request, user.username, user, detail=detail)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        return download_response(content, name)
