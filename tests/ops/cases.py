@@ -74,6 +74,12 @@ add_cases(
         unfiltered=frozenset({"starts_on", "ends_on"}),
     ),
     Case(
+        m.ContractContact,
+        _first(m.ContractContact, h.contact_of),
+        more=_more(h.contact_of),
+        **VENDOR,
+    ),
+    Case(
         m.SeverityLevel,
         lambda t: h.contract_of(t).levels.first(),
         more=_more_levels,

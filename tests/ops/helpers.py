@@ -123,3 +123,8 @@ def security_event_of(contract) -> m.SecurityEvent:
         kind=m.SecurityEvent.Kind.INTRUSION,
         description="端口扫描",
     )
+
+
+def contact_of(contract, **fields) -> m.ContractContact:
+    values = {"name": f"联系人{next(_numbers)}", "role": "信息中心", "phone": "029-88881234"} | fields
+    return m.ContractContact.objects.create(contract=contract, **values)

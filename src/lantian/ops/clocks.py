@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from lantian.core.worktime import calendar as work_calendar
-from lantian.ops.models import ClockState, Contract, Incident
+from lantian.ops.escalation import escalate, send_pending
+from lantian.ops.models import ClockState, Contract, ContractContact, Incident
 from lantian.ops.sla import ClockReading, Timeline, incident_clocks, report_due
 
 
@@ -62,9 +64,13 @@ def status_of(incident: Incident) -> str:
 
 
 def refresh(incident: Incident, now: datetime | None = None) -> None:
+    """Store the incident's clock states now and escalate the thresholds its clocks reached."""
     now = now or timezone.now()
     before = incident.clocks_at
-    fields = apply_readings(incident, readings(incident, now), now)
+    current = readings(incident, now)
+    fields = apply_readings(incident, current, now)
+    if escalate(incident, current, now):
+        transaction.on_commit(send_pending)
     stale = before is None or (incident.resolved_at is not None and before < incident.resolved_at)
     if not stale:  # clocks_at only marks "computed after the resolution": an edit leaves it be
         incident.clocks_at = before
@@ -76,8 +82,10 @@ def refresh(incident: Incident, now: datetime | None = None) -> None:
 
 def refresh_open(now: datetime, batch: int = 500) -> tuple[int, int]:
     """Refresh the clocks of every incident not resolved, and of those resolved whose stored states are
-    older than their resolution; (incidents seen, incidents that changed). One calendar for the loop."""
+    older than their resolution, and escalate the thresholds reached; (incidents seen, incidents that
+    changed). One calendar and one read of the contracts' contacts for the loop."""
     office = work_calendar()
+    contacts: dict[int, list[ContractContact]] = {}
     seen = changed = 0
     pending = Incident.objects.filter(
         Q(resolved_at__isnull=True) | Q(clocks_at__isnull=True) | Q(clocks_at__lt=F("resolved_at"))
@@ -87,12 +95,20 @@ def refresh_open(now: datetime, batch: int = 500) -> tuple[int, int]:
         rows = list(
             Incident.objects.filter(pk__in=ids[start : start + batch])
             .select_related("severity", "contract")
-            .prefetch_related("pauses")
+            .prefetch_related("pauses", "escalations")
         )
+        wanted = {row.contract_id for row in rows if row.resolved_at is None} - contacts.keys()
+        for contract_id in wanted:
+            contacts[contract_id] = []
+        for person in ContractContact.objects.filter(contract_id__in=wanted):
+            contacts[person.contract_id].append(person)
         updates = []
         for incident in rows:
             seen += 1
-            fields = apply_readings(incident, readings(incident, now, office), now)
+            current = readings(incident, now, office)
+            fields = apply_readings(incident, current, now)
+            recorded = {(e.clock, e.threshold) for e in incident.escalations.all()}
+            escalate(incident, current, now, contacts.get(incident.contract_id), recorded)
             if len(fields) > 1:
                 changed += 1
             updates.append(incident)

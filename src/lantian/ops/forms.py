@@ -127,6 +127,7 @@ SeverityLevelForm = part_form(
     m.SeverityLevel,
     ["contract", "rank", "name", "own_minutes", "restore_minutes", "resolve_minutes", "description"],
 )
+ContractContactForm = part_form(m.ContractContact, ["contract", "name", "role", "phone", "email", "escalate"])
 BackupRunForm = part_form(
     m.BackupRun,
     ["contract", "system", "started_at", "finished_at", "result", "file_name", "size", "checksum", "message"],

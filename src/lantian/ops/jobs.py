@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +14,10 @@ from lantian.core.worktime import calendar as work_calendar
 @periodic_job("ops.clocks", every=timedelta(minutes=5), description=_("SLA clocks of open incidents"))
 def refresh_clocks(now):
     from lantian.ops.clocks import refresh_open
+    from lantian.ops.escalation import send_pending
 
     seen, changed = refresh_open(now)
+    transaction.on_commit(send_pending)  # e-mails of new escalations, and retries of failed ones
     return f"{seen} incidents, {changed} changed"
 
 

@@ -857,3 +857,104 @@ class SecurityEvent(ContractRecord):
 
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d}"
+
+
+class ContractContact(models.Model):
+    """A person of the client (or the vendor's manager) told when an incident's clock reaches a threshold."""
+
+    class Escalate(models.TextChoices):
+        WARNING = "warning", _("at the warning (75 %) and at the breach")
+        BREACH = "breach", _("at the breach only")
+        NEVER = "never", _("never")
+
+    contract = models.ForeignKey(
+        Contract, models.CASCADE, related_name="contact_people", verbose_name=_("contract")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True, help_text=_("Escalations are emailed to it."))
+    escalate = models.CharField(
+        _("escalations"), max_length=10, choices=Escalate.choices, default=Escalate.WARNING
+    )
+
+    scope_path = VENDOR_PATH
+    scope_follows_links = False
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["contract", "name"]
+        constraints = [models.UniqueConstraint(fields=["contract", "name"], name="ops_contact_name_unique")]
+        verbose_name = _("contract contact")
+        verbose_name_plural = _("contract contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_absolute_url(self):
+        return reverse("ops:contractcontact_detail", args=[self.pk])
+
+    def wants(self, threshold: str) -> bool:
+        if self.escalate == self.Escalate.NEVER:
+            return False
+        return threshold == ClockState.BREACHED or self.escalate == self.Escalate.WARNING
+
+
+class Escalation(models.Model):
+    """An incident's clock reached a threshold (75 % or 100 %): recorded once per incident, clock and
+    threshold, with the contacts told (``lantian.ops.escalation``)."""
+
+    class Clock(models.TextChoices):
+        OWN = "own", _("time to own")
+        RESOLVE = "resolve", _("time to resolve")
+
+    incident = models.ForeignKey(
+        Incident, models.CASCADE, related_name="escalations", verbose_name=_("incident")
+    )
+    clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
+    threshold = models.CharField(
+        _("threshold"),
+        max_length=10,
+        choices=[
+            (ClockState.WARNING, ClockState.WARNING.label),
+            (ClockState.BREACHED, ClockState.BREACHED.label),
+        ],
+    )
+    elapsed_minutes = models.FloatField(_("minutes counted"))
+    target_minutes = models.FloatField(_("target (minutes)"))
+    created_at = models.DateTimeField(_("escalated at"))
+
+    class Meta:
+        ordering = ["incident", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "clock", "threshold"], name="ops_escalation_once")
+        ]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+
+    def __str__(self):
+        return f"{self.incident.number} {self.get_clock_display()} {self.get_threshold_display()}"
+
+
+class EscalationNotice(models.Model):
+    """One contact told of an escalation: by email when the contact has an address."""
+
+    escalation = models.ForeignKey(
+        Escalation, models.CASCADE, related_name="notices", verbose_name=_("escalation")
+    )
+    contact = models.ForeignKey(
+        ContractContact, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    email = models.EmailField(_("email"), blank=True)
+    sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["escalation", "name"]
+        verbose_name = _("escalation notice")
+        verbose_name_plural = _("escalation notices")
+
+    def __str__(self):
+        return f"{self.escalation} → {self.name}"

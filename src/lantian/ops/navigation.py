@@ -24,6 +24,7 @@ register_menu(
             MenuItem(_("Data-security events"), "ops:securityevent_list", "ops.view_securityevent"),
             MenuItem(_("Monthly assessments"), "ops:assessment_list", "ops.view_assessment"),
             MenuItem(_("Operations contracts"), "ops:contract_list", "ops.view_contract"),
+            MenuItem(_("Contract contacts"), "ops:contractcontact_list", "ops.view_contractcontact"),
             MenuItem(_("Severity levels"), "ops:severitylevel_list", "ops.view_severitylevel"),
             MenuItem(_("Assessment schemes"), "ops:assessmentscheme_list", "ops.view_assessmentscheme"),
             MenuItem(_("Assessment rules"), "ops:assessmentrule_list", "ops.view_assessmentrule"),

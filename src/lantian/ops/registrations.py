@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantian.core.registry import register
 from lantian.core.tables import Column, Table
-from lantian.ops import forms, views
+from lantian.ops import forms, views, views_reports
 from lantian.ops import models as m
 from lantian.ops.filtersets import ContractFilterSet, filterset_for
 
@@ -53,6 +53,26 @@ register(
     ),
     detail_template="ops/contract_detail.html",
     views={"detail": views.ContractDetailView},
+)
+register(
+    m.ContractContact,
+    table=table_for(
+        m.ContractContact,
+        [
+            Column("name", linkify=True),
+            contract_column(),
+            Column("role"),
+            Column("phone"),
+            Column("email"),
+            Column("escalate"),
+        ],
+        ["contract__name", "name"],
+    ),
+    filterset=filterset_for(
+        m.ContractContact, search=("name", "role", "phone", "email"), fields=("escalate",)
+    ),
+    form=forms.ContractContactForm,
+    detail_fields=("contract", "name", "role", "phone", "email", "escalate"),
 )
 register(
     m.SeverityLevel,
@@ -360,7 +380,7 @@ register(
     ),
     detail_fields=("template", "due_on", "status", "performed_at", "performed_by", "notes"),
     detail_template="ops/run_detail.html",
-    views={"detail": views.InspectionRunDetailView},
+    views={"detail": views.InspectionRunDetailView, "list": views_reports.InspectionRunListView},
 )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lantian.core.views.generic import ObjectDetailView
 from lantian.ops import actions, assessment, availability, clocks, inspections
 from lantian.ops import models as m
+from lantian.ops.report import quarter_of
 from lantian.ops.sla import CLOCKS
 
 CLOCK_LABELS = {
@@ -116,6 +117,7 @@ class IncidentDetailView(ActionDetailView):
             for event, name in (("", "reported_at"), *((e, f) for e, f in actions.EVENTS.items()))
         ]
         context["pauses"] = list(incident.pauses.all())
+        context["escalations"] = list(incident.escalations.prefetch_related("notices"))
         context["pending"] = any(p.ended_at is None for p in context["pauses"])
         return context
 
@@ -135,7 +137,27 @@ class ContractDetailView(ObjectDetailView):
         )
         context["open_incidents"] = open_incidents.count()
         context["breached"] = open_incidents.filter(breached=True).count()
+        context["contacts"] = list(
+            m.ContractContact.objects.restrict(self.request.user, "view").filter(contract=contract)
+        )
+        context["may_add_contact"] = self.request.user.has_perm("ops.add_contractcontact")
+        context["may_export"] = (
+            m.Contract.objects.restrict(self.request.user, "export").filter(pk=contract.pk).exists()
+        )
+        context["quarters"] = contract_quarters(contract)
         return context
+
+
+def contract_quarters(contract, today=None) -> list[dict]:
+    """The quarters of the contract up to the current one, newest first (the quarterly report's menu)."""
+    today = today or timezone.localdate()
+    year, quarter = quarter_of(contract.starts_on)
+    last = min(quarter_of(today), quarter_of(contract.ends_on))
+    out = []
+    while (year, quarter) <= last:
+        out.append({"year": year, "quarter": quarter})
+        year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return out[::-1]
 
 
 class ServiceDetailView(ObjectDetailView):
@@ -212,6 +234,7 @@ class AssessmentDetailView(ActionDetailView):
             for name, points in categories.items()
         ]
         context["breaches"], context["warnings"], context["penalty"] = assessment.warnings_and_penalty(record)
+        context["year"], context["quarter"] = quarter_of(record.month)
         context["manual_rules"] = record.contract.scheme.rules.all()
         return context
 
