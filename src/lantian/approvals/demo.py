@@ -24,13 +24,13 @@ from lantian.core.models import Division, Organization
 
 K = Organization.Kind
 DISTRICTS = (("610302", "渭滨区"), ("610303", "金台区"), ("610323", "岐阳县"))
-DEPARTMENTS = (
-    ("fgw", "渭川市发展和改革委员会", "610300"),
-    ("zrzy", "渭川市自然资源和规划局", "610300"),
-    ("zjj", "渭川市住房和城乡建设局", "610300"),
-    ("rfb", "渭川市人民防空办公室", "610300"),  # the department with poor data quality
-    ("xf", "渭川市消防救援支队", "610300"),
-    ("sw", "渭川市水务局", "610300"),
+DEPARTMENTS = (  # key, name, division, short name (the big screen's labels)
+    ("fgw", "渭川市发展和改革委员会", "610300", "市发改委"),
+    ("zrzy", "渭川市自然资源和规划局", "610300", "市自然资源局"),
+    ("zjj", "渭川市住房和城乡建设局", "610300", "市住建局"),
+    ("rfb", "渭川市人民防空办公室", "610300", "市人防办"),  # the department with poor data quality
+    ("xf", "渭川市消防救援支队", "610300", "市消防支队"),
+    ("sw", "渭川市水务局", "610300", "市水务局"),
 )
 POOR = "rfb"
 # code, name, department, stage, limit, unit
@@ -77,7 +77,8 @@ def build_demo() -> list[str]:
     city = Organization.objects.get(name="渭川市生态环境局")
     bureau = demo_organization("渭川市行政审批服务局", K.REGULATOR, city, "610300", short_name="市审批局")
     departments = {
-        key: demo_organization(name, K.DEPARTMENT, bureau, division) for key, name, division in DEPARTMENTS
+        key: demo_organization(name, K.DEPARTMENT, bureau, division, short_name=short)
+        for key, name, division, short in DEPARTMENTS
     }
     lines = [
         demo_account("shenpi", "韩立新", bureau, "approval_supervisor"),

@@ -11,6 +11,9 @@ register_menu(
         "building-bank",
         (
             MenuItem(_("Approval statistics"), "approvals:statistics", "approvals.view_iteminstance"),
+            MenuItem(
+                _("Big screen: approvals"), "approvals:screen", "approvals.view_iteminstance", new_window=True
+            ),
             MenuItem(_("Construction projects"), "approvals:project_list", "approvals.view_project"),
             MenuItem(
                 _("Approval processes"), "approvals:approvalprocess_list", "approvals.view_approvalprocess"

@@ -7,6 +7,8 @@ app_name = "approvals"
 
 urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("screen/", views.ApprovalScreen.as_view(), name="screen"),
+    path("screen/data/", views.screen_data, name="screen_data"),
     path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
     path("quality/", views.QualityView.as_view(), name="quality"),
     path("quality/run/", views.RunQualityView.as_view(), name="quality_run"),

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from lantian.approvals import actions, exchange, exchange_import, quality, statistics
+from lantian.approvals import actions, exchange, exchange_import, quality, screen, statistics
 from lantian.approvals.models import Correction, ExchangeBatch, ExchangeRow, QualityRun
+from lantian.core.dashboards import BigScreenView, Widget, data_endpoint
 from lantian.core.models import Organization
 from lantian.core.views.generic import ObjectDetailView
 
@@ -251,3 +253,76 @@ class ImportFromExchangeView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 },
             )
         return HttpResponseRedirect(reverse("approvals:exchange"))
+
+
+# --- the big screen ---
+
+SCREEN_PERMISSION = "approvals.view_iteminstance"
+SCREEN_SOURCE = "approvals:screen_data"
+
+
+@data_endpoint(SCREEN_PERMISSION)
+def screen_data(request):
+    return screen.screen_figures(request.user)
+
+
+class ApprovalScreen(BigScreenView):
+    """The approval bureau's big screen: cases in progress, handled and overdue by district and
+    department, clock states, the monthly trend, the most overdue cases and data quality."""
+
+    title = gettext_lazy("Construction approvals overview")
+    permission = SCREEN_PERMISSION
+    widgets = (
+        Widget("kpis", gettext_lazy("Cases now"), "kpis", SCREEN_SOURCE, "1 / 1 / 2 / 13"),
+        Widget(
+            "by_division",
+            gettext_lazy("Handled and overdue by district"),
+            "stacked",
+            SCREEN_SOURCE,
+            "2 / 1 / 4 / 5",
+            unit=gettext_lazy("cases"),
+        ),
+        Widget(
+            "states",
+            gettext_lazy("Cases in progress by time-limit state"),
+            "pie",
+            SCREEN_SOURCE,
+            "2 / 5 / 4 / 8",
+            note=gettext_lazy("Warning: 2 working days (48 hours) or less left."),
+            unit=gettext_lazy("cases"),
+            empty=gettext_lazy("No case is in progress."),
+        ),
+        Widget(
+            "trend",
+            gettext_lazy("Handled per month (last 12 months)"),
+            "line",
+            SCREEN_SOURCE,
+            "2 / 8 / 4 / 13",
+            unit=gettext_lazy("cases"),
+        ),
+        Widget(
+            "by_department",
+            gettext_lazy("Handled and overdue by department"),
+            "stacked",
+            SCREEN_SOURCE,
+            "4 / 1 / 7 / 5",
+            unit=gettext_lazy("cases"),
+        ),
+        Widget(
+            "most_overdue",
+            gettext_lazy("Most overdue cases in progress"),
+            "table",
+            SCREEN_SOURCE,
+            "4 / 5 / 7 / 10",
+            empty=gettext_lazy("No case in progress is overdue."),
+        ),
+        Widget(
+            "quality",
+            gettext_lazy("Data-quality score by department"),
+            "hbar",
+            SCREEN_SOURCE,
+            "4 / 10 / 7 / 13",
+            note=gettext_lazy("Latest data-quality run; poorest first."),
+            unit=gettext_lazy("points"),
+        ),
+    )
