@@ -25,6 +25,8 @@ def test_demo_has_breaches_a_missed_inspection_and_a_failed_backup(settings):
     assert assessments and all(a.deductions.exists() for a in assessments if a.month.day == 1)
     events = set(m.Deduction.objects.values_list("rule__event", flat=True))
     assert {"sla_breach", "missed_inspection", "backup_missing", "absence"} <= events
+    assert m.ContractContact.objects.count() == 4
+    assert m.Escalation.objects.filter(threshold="breached").exists()  # open incidents past their target
     count = m.Incident.objects.count()
     build_demo()
     assert m.Incident.objects.count() == count

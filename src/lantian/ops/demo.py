@@ -61,6 +61,19 @@ def _contract(vendor, client, number, name, calendar, template, systems, start, 
         scheme=scheme,
     )
     apply_sla_template(contract, template)
+    # Told of escalations (no e-mail addresses: a demo has no mail server); shown on the incident pages.
+    m.ContractContact.objects.bulk_create(
+        [
+            m.ContractContact(contract=contract, name="王建国", role="信息中心主任", phone="029-88881234"),
+            m.ContractContact(
+                contract=contract,
+                name="刘敏",
+                role="信息科科长",
+                phone="029-88885678",
+                escalate=m.ContractContact.Escalate.BREACH,
+            ),
+        ]
+    )
     return contract
 
 
