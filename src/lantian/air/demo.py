@@ -41,7 +41,15 @@ BENCHMARKS = (
     ("麟原县", "3.28", "29", "85.6"),
 )
 KM_LAT, KM_LNG = 1 / 111.0, 1 / (111.0 * np.cos(np.radians(CENTRE[0])))
-FAULTY = (5, 23, 41, 58, 77)
+FAULTY = (5, 23, 41, 58, 77)  # positions in the station plan whose instruments misbehave
+
+
+def device_mn(n: int) -> str:
+    """The HJ 212 MN of the demo's station number ``n`` (1 … 90)."""
+    return f"QYAQ61032300{n:04d}"
+
+
+FAULTY_MNS = frozenset(device_mn(i + 1) for i in FAULTY)  # the live simulator's faulty stations
 
 
 def _position(rng, north, east, spread):
@@ -86,7 +94,7 @@ def _stations(county) -> list[Station]:
     for n, (kind, org, name, north, east, spread) in enumerate(plan, start=1):
         code = {"provincial": "SK", "township": "XZ", "micro": "WZ"}[kind] + f"{n:03d}"
         device, _ = Device.objects.get_or_create(
-            mn=f"QYAQ61032300{n:04d}",
+            mn=device_mn(n),
             defaults={
                 "name": name,
                 "organization": county,

@@ -27,7 +27,26 @@ PROFILES = {
     "RH": (62.0, 0.1, -0.25, 15, 0),
     "WS": (2.0, -0.1, 0.35, 14, 1),
     "WD": (0.0, 0.0, 0.0, 0, 0),
+    "PRESS": (93.5, 0.008, 0.002, 10, 1),  # kPa at the county's ~700 m; not in the demo's year
 }
+
+
+def season_of(day_of_year):
+    """The seasonal phase: 1 in mid-January, −1 in mid-July (scalars or numpy arrays)."""
+    return np.cos((day_of_year - 15) / 365.25 * 2 * np.pi)
+
+
+def profile(key: str, season, hour):
+    """The typical value of ``key`` for a seasonal phase (``season_of``) and an hour of the day (the
+    hour's start, fractions allowed), before the regional signal and each station's own offsets: the
+    shape ``generate`` gives the demo year, and the live simulator continues (scalars or arrays)."""
+    level, seasonal, diurnal, peak, _decimals = PROFILES[key]
+    if key == "WD":
+        return (225 + 60 * np.sin(hour / 24 * 2 * np.pi)) % 360
+    shape = np.cos((hour - peak) / 24 * 2 * np.pi)
+    if key == "TEMP":
+        return level - seasonal * season + diurnal * shape
+    return level * (1 + seasonal * season) * (1 + diurnal * shape)
 
 
 def generate(
@@ -44,7 +63,7 @@ def generate(
     hours = days * 24
     t = np.arange(hours)
     day_of_year = np.array([(first + timedelta(days=int(h // 24))).timetuple().tm_yday for h in t[::24]])
-    season = np.repeat(np.cos((day_of_year - 15) / 365.25 * 2 * np.pi), 24)  # 1 in mid-January
+    season = np.repeat(season_of(day_of_year), 24)  # 1 in mid-January
     hour_of_day = t % 24
     regional = np.exp(np.convolve(rng.normal(0, 0.35, hours + 47), np.ones(48) / 48 * 4.0, "valid"))[:hours]
     regional = regional / regional.mean()
@@ -60,18 +79,16 @@ def generate(
                 boost[start * 24 : end] *= ramp[: end - start * 24]
     out = {}
     for key in sorted(DEFAULT_KEYS, key=lambda k: k == "PM10"):  # PM10 follows PM2.5
-        level, seasonal, diurnal, peak, decimals = PROFILES[key]
+        decimals = PROFILES[key][4]
         if key == "WD":
             out[key] = np.round(
                 (225 + 60 * np.sin(t / 24 * 2 * np.pi)[None, :] + rng.normal(0, 40, (stations, hours))) % 360
             )
             continue
-        shape = np.cos((hour_of_day - peak) / 24 * 2 * np.pi)
+        base = profile(key, season, hour_of_day)
         if key in ("TEMP",):
-            base = level - seasonal * season + diurnal * shape
             values = base[None, :] + rng.normal(0, 1.0, (stations, hours))
         else:
-            base = level * (1 + seasonal * season) * (1 + diurnal * shape)
             local = rng.lognormal(0, 0.12, (stations, 1)) * rng.lognormal(0, 0.18, (stations, hours))
             values = base[None, :] * local
             if key in ("PM2.5", "PM10", "CO", "NO2", "SO2"):
