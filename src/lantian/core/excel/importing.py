@@ -43,7 +43,13 @@ from django.utils.translation import ngettext
 
 from lantian.core.excel.reading import ReadError, Sheet, read_sheet
 from lantian.core.excel.report import RowError, marked_workbook
-from lantian.core.excel.spec import DELETE_COLUMN, CellError, is_read_only_header, normalize_header
+from lantian.core.excel.spec import (
+    DELETE_COLUMN,
+    CellError,
+    ImportSpec,
+    is_read_only_header,
+    normalize_header,
+)
 from lantian.core.models import User
 from lantian.core.registry import registration_for
 from lantian.core.review import locked_reason
@@ -167,7 +173,10 @@ class Row:
 
 
 class Importer:
-    """Imports sheets into one registered model as ``user`` (None: a system import without scope)."""
+    """Imports sheets into one registered model as ``user`` (None: a system import without scope).
+
+    ``spec`` replaces the model's registered import spec, for a sheet of a workbook that imports several
+    models at once (e.g. an enterprise's whole power archive) and reads the model in its own way."""
 
     def __init__(
         self,
@@ -180,9 +189,10 @@ class Importer:
         on_progress: Callable[[int, str], None] | None = None,
         create_parents: bool = False,
         delete_listed: bool = False,
+        spec: ImportSpec | None = None,
     ):
         self.model = model
-        self.spec = registration_for(model).importer
+        self.spec = spec if spec is not None else registration_for(model).importer
         self.user = user
         self.dry_run = dry_run
         self.create_parents = create_parents  # parents missing from a ParentChain are created, not reported

@@ -20,7 +20,7 @@ import pickle
 import signal
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -49,6 +49,7 @@ class Sheet:
     header_row: int  # the row number of the headers as Excel shows it
     headers: list
     rows: list[tuple[int, list]]  # (row number as Excel shows it, cells), blank rows left out
+    name: str = ""  # the sheet's name in its workbook (read_workbook)
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,32 @@ def read_sheet(filename: str, content: bytes) -> Sheet:
         raise ReadError(_("This is an old .xls workbook: save it as .xlsx and upload it again."))
     else:
         kind, table = "csv", _csv_rows(content, limits)
-    numbered = [(number, cells) for number, cells in enumerate(table, start=1) if any(map(_filled, cells))]
-    if len(numbered) < 2:  # a header row alone imports nothing: say so rather than report success
+    sheet = _as_sheet(filename, kind, content, table)
+    if not sheet.rows:  # a header row alone imports nothing: say so rather than report success
         raise ReadError(_("The file has no rows."))
+    return sheet
+
+
+def read_workbook(filename: str, content: bytes) -> list[Sheet]:
+    """Every sheet of an xlsx workbook, in its order, each with its ``name``; under the same limits as
+    ``read_sheet``, the rows of all sheets counting together. A sheet may have no rows (or no headers):
+    what that means is the caller's to say."""
+    limits = Limits.from_settings()
+    if len(content) > limits.bytes:
+        raise ReadError(too_large(limits))
+    if content.startswith(OLE_MAGIC):
+        raise ReadError(_("This is an old .xls workbook: save it as .xlsx and upload it again."))
+    if not content.startswith(ZIP_MAGIC):
+        raise ReadError(_("This file is not an xlsx workbook: its sheets are read from an xlsx file only."))
+    sheets = _xlsx_child(content, limits, every=True)
+    return [replace(_as_sheet(filename, "xlsx", content, table), name=str(name)) for name, table in sheets]
+
+
+def _as_sheet(filename: str, kind: str, content: bytes, table: list[list]) -> Sheet:
+    """The first filled row as the headers, the filled rows below it as the data."""
+    numbered = [(number, cells) for number, cells in enumerate(table, start=1) if any(map(_filled, cells))]
+    if not numbered:
+        return Sheet(filename, kind, content, 1, [], [])
     (header_row, headers), rows = numbered[0], numbered[1:]
     while headers and not _filled(headers[-1]):
         headers = headers[:-1]
@@ -110,16 +134,21 @@ def _filled(cell) -> bool:
 # --- xlsx, in a child process ---
 
 
-def child_command(limits: Limits) -> list[str]:
+def child_command(limits: Limits, every: bool = False) -> list[str]:
     """The command line of the child process that parses a workbook (``-I``: no user site, no
-    PYTHON* variables, not the working directory on its path)."""
-    return [sys.executable, "-I", str(CHILD), json.dumps(asdict(limits))]
+    PYTHON* variables, not the working directory on its path); ``every``: all its sheets."""
+    return [sys.executable, "-I", str(CHILD), json.dumps(asdict(limits)), *(["every"] if every else [])]
 
 
 def _xlsx_rows(content: bytes, limits: Limits) -> list[list]:
+    return _xlsx_child(content, limits)
+
+
+def _xlsx_child(content: bytes, limits: Limits, every: bool = False) -> list:
+    """The child's answer: the first sheet's rows, or with ``every`` (sheet name, rows) of each sheet."""
     try:
         child = subprocess.run(
-            child_command(limits),
+            child_command(limits, every),
             input=content,
             capture_output=True,
             timeout=limits.seconds,
@@ -137,7 +166,12 @@ def _xlsx_rows(content: bytes, limits: Limits) -> list[list]:
         answer = _CellsUnpickler(io.BytesIO(child.stdout)).load()
     except Exception:
         answer = None
-    if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == "rows" and isinstance(answer[1], list):
+    if (
+        isinstance(answer, tuple)
+        and len(answer) == 2
+        and answer[0] == ("sheets" if every else "rows")
+        and isinstance(answer[1], list)
+    ):
         return answer[1]
     if isinstance(answer, tuple) and len(answer) == 3 and answer[0] == "refused":
         try:
@@ -207,6 +241,10 @@ def _refusal(reason: str, details: dict, limits: Limits) -> str:
         }
     if reason == "rows":
         return _too_many_rows(limits)
+    if reason == "rows_total":
+        return _("The workbook's sheets have more than %(limit)d rows together: split the file.") % {
+            "limit": limits.rows
+        }
     if reason == "columns":
         return _too_many_columns(details.get("columns", 0), 1, limits)
     if reason == "cell_length":

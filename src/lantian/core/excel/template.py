@@ -33,7 +33,17 @@ def template_workbook(registration, user) -> bytes:
     guide = workbook.create_sheet(_("Instructions"))
     options = workbook.create_sheet(_("Allowed values"))
     options.sheet_state = "hidden"
+    write_template_sheet(data, options, columns, allowed)
+    write_guide(guide, registration, columns, allowed)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
+
+def write_template_sheet(data, options, columns: list[Column], allowed: dict, first_option: int = 1) -> int:
+    """The headers (required ones marked), the example row and the dropdowns of one data sheet. The
+    allowed values of the sheet's n-th column go to column ``first_option + n - 1`` of the hidden
+    ``options`` sheet (a workbook of several data sheets shares one); returns the next free column there."""
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         cell = write_cell(data, 1, index, column.marked_header)
@@ -46,10 +56,12 @@ def template_workbook(registration, user) -> bytes:
         example.font = EXAMPLE_FONT
         values = allowed[column.name]
         if values:
-            write_cell(options, 1, index, column.header)
+            option = first_option + index - 1
+            source_letter = get_column_letter(option)
+            write_cell(options, 1, option, column.header)
             for offset, value in enumerate(values, start=2):
-                write_cell(options, offset, index, value)  # names stored by users: never a formula
-            source = f"'{options.title}'!${letter}$2:${letter}${len(values) + 1}"
+                write_cell(options, offset, option, value)  # names stored by users: never a formula
+            source = f"'{options.title}'!${source_letter}$2:${source_letter}${len(values) + 1}"
             # Several related keys go in one cell: the list is a help, not a limit.
             strict = column.kind != "multiple"
             validation = DataValidation(
@@ -60,10 +72,7 @@ def template_workbook(registration, user) -> bytes:
             validation.add(f"{letter}2:{letter}{LAST_ROW}")
     data["A2"].comment = Comment(_("An example: overwrite or delete this row before importing."), "Lantian")
     data.freeze_panes = "A2"
-    write_guide(guide, registration, columns, allowed)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return first_option + len(columns)
 
 
 def allowed_values(spec, column: Column, user) -> list[str]:

@@ -8,6 +8,11 @@ compression ratio) and the first sheet's declared dimension and cell references;
 sheet's rows, columns and the length of every cell. It answers on stdout with a pickle of
 ``("rows", rows)`` (the cells as Python values; equal texts are one object, which halves the transfer)
 or ``("refused", reason, details)``, which the parent (``reading.py``) words in the user's language.
+
+With ``every`` as its second argument it reads every sheet of the workbook instead: each sheet is
+checked as above before any is parsed, and the rows the sheets declare, together, are bounded by the
+rows limit (so a workbook of many sheets costs no more than one of a single sheet). It answers
+``("sheets", [(sheet name, rows), ...])`` in the workbook's order.
 """
 
 from __future__ import annotations
@@ -98,30 +103,44 @@ def check_members(archive: zipfile.ZipFile, limits: dict) -> None:
 
 def first_sheet(archive: zipfile.ZipFile) -> str:
     """The path of the first sheet, as the workbook and its relationships name it (calamine's sheet 0)."""
+    path = all_sheets(archive)[0][1]
+    if path is None:
+        raise Refused("no_sheet")
+    return path
+
+
+def all_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str | None]]:
+    """(name, path) of every sheet, in the workbook's order (calamine's sheet indexes); the path is None
+    for a sheet whose part the relationships do not name."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except KeyError:
         raise Refused("not_xlsx") from None
-    sheet = next((e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
-    if sheet is None:
+    targets = {relation.get("Id"): relation.get("Target") for relation in relations.iter()}
+    sheets = []
+    for sheet in (e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"):
+        wanted = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = targets.get(wanted)
+        if not target:
+            sheets.append((sheet.get("name") or "", None))
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        sheets.append((sheet.get("name") or "", path))
+    if not sheets:
         raise Refused("no_sheet")
-    wanted = next((v for k, v in sheet.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-    for relation in relations.iter():
-        if relation.get("Id") == wanted and relation.get("Target"):
-            target = relation.get("Target")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-    raise Refused("no_sheet")
+    return sheets
 
 
-def check_sheet(archive: zipfile.ZipFile, name: str, limits: dict) -> None:
-    """The declared dimension (calamine reserves room for it) and every cell and row reference."""
+def check_sheet(archive: zipfile.ZipFile, name: str, limits: dict) -> int:
+    """The declared dimension (calamine reserves room for it) and every cell and row reference; the
+    rows the sheet declares (0 if it declares none)."""
     beyond = beyond_limits(limits["rows"], limits["columns"])
     try:
         handle = archive.open(name)
     except KeyError:
         raise Refused("no_sheet") from None
-    in_data, tail = False, b""
+    in_data, tail, declared_rows = False, b"", 0
     with handle:
         while chunk := handle.read(CHUNK):
             data = tail + chunk
@@ -131,6 +150,7 @@ def check_sheet(archive: zipfile.ZipFile, name: str, limits: dict) -> None:
                     columns, rows = letters_number(declared.group(1)), int(declared.group(2))
                     if rows > limits["rows"] or columns > limits["columns"]:
                         raise Refused("dimension", rows=rows, columns=columns)
+                    declared_rows = max(declared_rows, rows)
                 in_data = SHEET_DATA.search(data) is not None
             for found in beyond.finditer(data):
                 if found.start() == 0 or not data[found.start() - 1 : found.start()].isspace():
@@ -140,6 +160,7 @@ def check_sheet(archive: zipfile.ZipFile, name: str, limits: dict) -> None:
                     raise Refused("row_number", row=int(number[:20]))
                 raise Refused("cell", cell=(letters + number).decode()[:20])
             tail = data[-OVERLAP:]
+    return declared_rows
 
 
 def read_rows(content: bytes, limits: dict) -> list[list]:
@@ -151,19 +172,59 @@ def read_rows(content: bytes, limits: dict) -> list[list]:
         raise
     except Exception:  # a truncated or corrupt zip, bad XML, an encrypted or unknown compression
         raise Refused("damaged") from None
+    return sheet_rows(open_workbook(content), 0, limits, limits["rows"])
 
+
+def read_every_sheet(content: bytes, limits: dict) -> list[tuple[str, list[list]]]:
+    """Every sheet's rows; the rows of all sheets together are bounded by the rows limit, as declared
+    (before anything is parsed) and as found."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        check_members(archive, limits)
+        sheets = all_sheets(archive)
+        declared = 0
+        for _name, path in sheets:
+            if path is None:
+                raise Refused("no_sheet")
+            declared += check_sheet(archive, path, limits)
+            if declared > limits["rows"]:
+                raise Refused("rows_total", rows=declared, limit=limits["rows"])
+    except (Refused, MemoryError):
+        raise
+    except Exception:
+        raise Refused("damaged") from None
+    workbook, answer, left = open_workbook(content), [], limits["rows"]
+    for index, (name, _path) in enumerate(sheets):
+        rows = sheet_rows(workbook, index, limits, left)
+        left -= len(rows)
+        answer.append((name, rows))
+    return answer
+
+
+def open_workbook(content: bytes):
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except MemoryError:
+        raise
+    except Exception:
+        raise Refused("damaged") from None
+
+
+def sheet_rows(workbook, index: int, limits: dict, max_rows: int) -> list[list]:
+    """The rows of sheet ``index`` (at most ``max_rows``), every cell within the limits."""
+    try:
+        sheet = workbook.get_sheet_by_index(index)
     except MemoryError:
         raise
     except IndexError:
         raise Refused("no_sheet") from None
     except Exception:
         raise Refused("damaged") from None
-    if sheet.total_height > limits["rows"]:
-        raise Refused("rows", rows=sheet.total_height, limit=limits["rows"])
+    if sheet.total_height > max_rows:
+        reason = "rows" if max_rows == limits["rows"] else "rows_total"
+        raise Refused(reason, rows=sheet.total_height, limit=limits["rows"])
     if sheet.total_width > limits["columns"]:
         raise Refused("columns", columns=sheet.total_width, limit=limits["columns"])
     rows = sheet.to_python(skip_empty_area=False)
@@ -190,9 +251,14 @@ def limit_self(limits: dict) -> None:
 def main() -> None:
     limits = json.loads(sys.argv[1])
     limit_self(limits)
+    every = sys.argv[2:3] == ["every"]
     content = sys.stdin.buffer.read()
     try:
-        answer = pickle.dumps(("rows", read_rows(content, limits)), protocol=pickle.HIGHEST_PROTOCOL)
+        if every:
+            sheets = read_every_sheet(content, limits)
+            answer = pickle.dumps(("sheets", sheets), protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            answer = pickle.dumps(("rows", read_rows(content, limits)), protocol=pickle.HIGHEST_PROTOCOL)
     except Refused as refused:
         answer = pickle.dumps(("refused", refused.reason, refused.details))
     except MemoryError:
