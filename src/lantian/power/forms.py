@@ -64,12 +64,20 @@ class TreatmentFacilityForm(EnterpriseFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        enterprise, serves = data.get("enterprise"), data.get("serves")
-        if enterprise and serves and any(facility.enterprise_id != enterprise.pk for facility in serves):
-            self.add_error(
-                "serves", _("A treatment facility serves production facilities of its own enterprise.")
-            )
+        if problem := serves_problem(data.get("enterprise"), data.get("serves")):
+            self.add_error("serves", problem)
         return data
+
+
+def serves_problem(enterprise, serves):
+    """What is wrong with a treatment facility of ``enterprise`` serving ``serves`` (the form and the
+    imports ask the same), or None."""
+    if enterprise and serves and any(facility.enterprise_id != enterprise.pk for facility in serves):
+        return _("A treatment facility serves production facilities of its own enterprise.")
+    return None
+
+
+KIND_FIXED = _("Fixed once the point exists; a meter of another kind is a new point.")
 
 
 class MonitoringPointForm(EnterpriseFormMixin, forms.ModelForm):
@@ -97,7 +105,7 @@ class MonitoringPointForm(EnterpriseFormMixin, forms.ModelForm):
         edit form offers only the facility of that kind (another kind is a new point)."""
         kind = self.fields["kind"]
         kind.disabled = True
-        kind.help_text = _("Fixed once the point exists; a meter of another kind is a new point.")
+        kind.help_text = KIND_FIXED
         own = self.FACILITY_OF_KIND.get(self.instance.kind)
         for name in self.FACILITY_OF_KIND.values():
             if name != own:
@@ -105,16 +113,11 @@ class MonitoringPointForm(EnterpriseFormMixin, forms.ModelForm):
 
 
 class RunningThresholdForm(ScopedFormMixin, forms.ModelForm):
+    """A threshold on a total-supply point is refused by ``RunningThreshold.clean`` (pages, API, import)."""
+
     class Meta:
         model = RunningThreshold
         fields = ["point", "valid_from", "threshold_kw", "reason"]
-
-    def clean(self):
-        data = super().clean()
-        point = data.get("point")
-        if point is not None and point.kind == MonitoringPoint.Kind.TOTAL:
-            self.add_error("point", _("Running thresholds are set on production and treatment points."))
-        return data
 
 
 class CodeMappingForm(ScopedFormMixin, forms.ModelForm):

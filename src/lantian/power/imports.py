@@ -7,6 +7,37 @@ from django.utils.translation import gettext_lazy as _
 from lantian.core.excel.spec import ImportField, ImportSpec
 
 
+class TreatmentSpec(ImportSpec):
+    """The form's rule: a treatment facility serves production facilities of its own enterprise."""
+
+    def clean_row(self, row, importer):
+        from lantian.power.forms import serves_problem
+
+        enterprise = getattr(row.obj, "enterprise", None)  # None: its own cell says what is wrong
+        if "serves" in row.many and (problem := serves_problem(enterprise, row.many["serves"])):
+            row.add_error("serves", problem)
+
+
+class PointSpec(ImportSpec):
+    """The form's rule: a stored point keeps its kind (its thresholds and history are read by it)."""
+
+    def clean_row(self, row, importer):
+        from lantian.power.forms import KIND_FIXED
+
+        if row.before is not None and row.obj.kind != row.before.kind:
+            row.add_error("kind", KIND_FIXED)
+
+
+class ThresholdSpec(ImportSpec):
+    """Rows are written in bulk, without ``save()``: the points' threshold history is resynced after."""
+
+    def written(self, importer):
+        from lantian.power.actions import resync_thresholds
+
+        points = {row.obj.point_id for row in importer.rows if row.action in ("add", "change", "delete")}
+        resync_thresholds(sorted(points))
+
+
 def enterprise_column(name="enterprise") -> ImportField:
     return ImportField(
         name,
@@ -45,7 +76,7 @@ PRODUCTION = ImportSpec(
     keys=(("enterprise", "code"),),
 )
 
-TREATMENT = ImportSpec(
+TREATMENT = TreatmentSpec(
     fields=(
         enterprise_column(),
         ImportField("code", example="ZW01"),
@@ -61,7 +92,7 @@ TREATMENT = ImportSpec(
     keys=(("enterprise", "code"),),
 )
 
-POINTS = ImportSpec(
+POINTS = PointSpec(
     fields=(
         enterprise_column(),
         ImportField("code", example="DB01"),
@@ -79,7 +110,7 @@ POINTS = ImportSpec(
     keys=(("enterprise", "code"),),
 )
 
-THRESHOLDS = ImportSpec(
+THRESHOLDS = ThresholdSpec(
     fields=(
         ImportField("point", lookup=("code",), example="DB01"),
         ImportField("valid_from", example="2026-01-05 00:00"),

@@ -16,6 +16,7 @@ register_menu(
             MenuItem(_("Data checks"), "power:checks", "power.view_finding"),
             MenuItem(_("Check findings"), "power:finding_list", "power.view_finding"),
             MenuItem(_("Enterprise power profiles"), "power:powerprofile_list", "power.view_powerprofile"),
+            MenuItem(_("Import a power archive"), "power:archive_import", "power.import_powerprofile"),
             MenuItem(
                 _("Production facilities"), "power:productionfacility_list", "power.view_productionfacility"
             ),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lantian.core import registry
-from lantian.power import views
+from lantian.power import views, views_archive
 
 app_name = "power"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("alarmevents/<int:pk>/decide/", views.EventDecideView.as_view(), name="event_decide"),
     path("checks/", views.ChecksView.as_view(), name="checks"),
     path("checks/trend/", views.CheckTrendView.as_view(), name="check_trend"),
+    path("archive/import/", views_archive.ArchiveImportView.as_view(), name="archive_import"),
+    path("archive/template/", views_archive.ArchiveTemplateView.as_view(), name="archive_template"),
+    path("enterprises/<int:pk>/archive/", views_archive.ArchiveExportView.as_view(), name="archive_export"),
     *registry.urlpatterns("power"),
 ]

@@ -16,6 +16,7 @@ from lantian.core.scope import RestrictedManager
 
 CODE_VALIDATOR = RegexValidator(r"^[\w\-./#]+$", _("Use letters, digits and - _ . / # only, without spaces."))
 # GB/T 4754-2017 国民经济行业分类: a small category (小类) is a four-digit code, e.g. 2614.
+POWER_METER = "power_meter"  # hj212.Device.Kind.POWER_METER: a point is metered by a power meter
 SMALL_CATEGORY_VALIDATOR = RegexValidator(
     r"^\d{4}$", _("A small category of GB/T 4754-2017 is four digits, e.g. 2614.")
 )
@@ -255,6 +256,8 @@ class MonitoringPoint(models.Model):
                 errors[name] = _("The facility belongs to another enterprise.")
         if self.device_id and self.enterprise_id and self.device.organization_id != self.enterprise_id:
             errors["device"] = _("The meter is registered to another organization.")
+        elif self.device_id and self.device.kind != POWER_METER:
+            errors["device"] = _("The device is not registered as a power meter.")
         if errors:
             raise ValidationError(errors)
 
@@ -295,6 +298,13 @@ class RunningThreshold(models.Model):
 
     def get_absolute_url(self):
         return reverse("power:runningthreshold_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.point_id and self.point.kind == MonitoringPoint.Kind.TOTAL:
+            raise ValidationError(
+                {"point": _("Running thresholds are set on production and treatment points.")}
+            )
 
     def delete(self, *args, **kwargs):
         from lantian.power.actions import resync_thresholds
