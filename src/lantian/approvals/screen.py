@@ -162,7 +162,13 @@ def most_overdue(cases) -> dict:
         .values_list("code", "item__name", "department_label", "project__name", "overdue_by", "limit_unit")
     )[:MOST_OVERDUE]
     return {
-        "columns": [_("Case"), _("Approval item"), _("Department"), _("Project"), _("Overdue by")],
+        "columns": [
+            _("Case number"),
+            _("Approval item"),
+            _("Handling department"),
+            _("Project"),
+            _("Overdue by"),
+        ],
         "rows": [
             [code, item, department, project or "—", f"{overdue:.1f} {units.get(unit, unit)}"]
             for code, item, department, project, overdue, unit in rows

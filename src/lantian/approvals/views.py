@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -259,6 +259,7 @@ class ImportFromExchangeView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 SCREEN_PERMISSION = "approvals.view_iteminstance"
 SCREEN_SOURCE = "approvals:screen_data"
+CASES = pgettext_lazy("approval cases", "cases")
 
 
 @data_endpoint(SCREEN_PERMISSION)
@@ -280,7 +281,7 @@ class ApprovalScreen(BigScreenView):
             "stacked",
             SCREEN_SOURCE,
             "2 / 1 / 4 / 5",
-            unit=gettext_lazy("cases"),
+            unit=CASES,
         ),
         Widget(
             "states",
@@ -289,7 +290,7 @@ class ApprovalScreen(BigScreenView):
             SCREEN_SOURCE,
             "2 / 5 / 4 / 8",
             note=gettext_lazy("Warning: 2 working days (48 hours) or less left."),
-            unit=gettext_lazy("cases"),
+            unit=CASES,
             empty=gettext_lazy("No case is in progress."),
         ),
         Widget(
@@ -298,7 +299,7 @@ class ApprovalScreen(BigScreenView):
             "line",
             SCREEN_SOURCE,
             "2 / 8 / 4 / 13",
-            unit=gettext_lazy("cases"),
+            unit=CASES,
         ),
         Widget(
             "by_department",
@@ -306,7 +307,7 @@ class ApprovalScreen(BigScreenView):
             "stacked",
             SCREEN_SOURCE,
             "4 / 1 / 7 / 5",
-            unit=gettext_lazy("cases"),
+            unit=CASES,
         ),
         Widget(
             "most_overdue",
@@ -323,6 +324,6 @@ class ApprovalScreen(BigScreenView):
             SCREEN_SOURCE,
             "4 / 10 / 7 / 13",
             note=gettext_lazy("Latest data-quality run; poorest first."),
-            unit=gettext_lazy("points"),
+            unit=pgettext_lazy("score", "points"),
         ),
     )
