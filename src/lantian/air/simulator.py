@@ -164,7 +164,7 @@ class StationModel:
             return
         if fault.kind == "stuck" and "PM2.5" in values:
             if fault.value is None:
-                fault.value = values["PM2.5"]
+                fault.value = round(values["PM2.5"], PROFILES["PM2.5"][4])
             values["PM2.5"] = fault.value
         elif fault.kind == "pm_inverted" and "PM2.5" in values and "PM10" in values:
             values["PM2.5"] = values["PM10"] * 1.4

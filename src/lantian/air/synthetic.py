@@ -44,8 +44,8 @@ def profile(key: str, season, hour):
     if key == "WD":
         return (225 + 60 * np.sin(hour / 24 * 2 * np.pi)) % 360
     shape = np.cos((hour - peak) / 24 * 2 * np.pi)
-    if key == "TEMP":
-        return level - seasonal * season + diurnal * shape
+    if key == "TEMP":  # additive: ℃ (it read ``level - seasonal * season``: 24 ℃ in January)
+        return level + seasonal * season + diurnal * shape
     return level * (1 + seasonal * season) * (1 + diurnal * shape)
 
 
