@@ -246,6 +246,8 @@ LANTIAN_IMPORT_READ_MEMORY = 2 * 1024 * 1024 * 1024
 LANTIAN_IMPORT_READ_SECONDS = 120
 
 LANTIAN_SITE_NAME = _("Lantian environmental supervision platform")
+# The address users reach the site at, for full links in e-mails (e.g. https://lantian.example.gov.cn).
+LANTIAN_SITE_URL = os.environ.get("LANTIAN_SITE_URL", "").rstrip("/")
 
 # Office hours of a working day, for limits in working hours (lantian.core.worktime, docs/developing.md §7).
 LANTIAN_OFFICE_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))

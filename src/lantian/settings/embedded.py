@@ -35,6 +35,9 @@ DATABASES = {
 DATABASES["exchange"] = dj_database_url.parse(
     os.environ.get("LANTIAN_EXCHANGE_URL") or f"sqlite:///{VAR_DIR / 'exchange.sqlite3'}"
 )
+# No mail server on a demo or an intranet machine: e-mails (ops escalations) are written to var/mail.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Latest device values: written by the HJ 212 gateway process, read by the web process.

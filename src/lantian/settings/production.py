@@ -73,6 +73,15 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 MEDIA_ROOT = os.environ.get("LANTIAN_MEDIA_ROOT", str(MEDIA_ROOT))  # noqa: F405
 STATIC_ROOT = os.environ.get("LANTIAN_STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+# Outgoing mail (ops escalations to a contract's contacts): the organisation's SMTP relay.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lantian@localhost")
 LANTIAN_MAP_TILE_URL = os.environ.get("LANTIAN_MAP_TILE_URL", "")
 LANTIAN_MAP_TILE_ATTRIBUTION = os.environ.get("LANTIAN_MAP_TILE_ATTRIBUTION", "")
 if os.environ.get("LANTIAN_API_TOKEN_MAX_DAYS"):
