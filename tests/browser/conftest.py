@@ -87,13 +87,40 @@ def screenshot(page):
     return take
 
 
+def restore_migrated_data():
+    """Put back what the data migrations loaded: the flush that ends every transactional test
+    (each browser test is one) empties every table, and the next test would otherwise run without
+    the divisions, the seed workflows, the LDAR seal-point types, the power alarm rules… (the demo
+    then raises no alarm events at all). Every seeder used here is idempotent."""
+    from lantian.cases.models import Category, Workflow, WorkflowVersion
+    from lantian.cases.seed import load_seed as load_cases
+    from lantian.core.divisions import sync_divisions
+    from lantian.core.models import Division
+    from lantian.knowledge.models import Document
+    from lantian.knowledge.seed import load_seed as load_documents
+    from lantian.ldar.models import EmissionCoefficient, GuardRailRule, SealPointType
+    from lantian.ldar.models.guardrails import seed_rules as seed_guardrails
+    from lantian.ldar.seed import sync_seal_point_types
+    from lantian.ldar.seed_emissions import sync_emission_coefficients
+    from lantian.ops.seeds import seed_renhe_scheme
+    from lantian.power.models import AlarmRule, CodeMapping
+    from lantian.power.seed import seed_code_map, seed_rules
+
+    sync_divisions(Division)  # core 0002
+    load_cases(Workflow, WorkflowVersion, Category)  # cases 0002
+    load_documents(Document)  # knowledge 0003
+    sync_seal_point_types(SealPointType)  # ldar 0002
+    seed_guardrails(GuardRailRule)  # ldar 0006
+    sync_emission_coefficients(EmissionCoefficient)  # ldar 0008
+    seed_renhe_scheme()  # ops 0002
+    seed_code_map(CodeMapping)  # power 0002
+    seed_rules(AlarmRule)
+
+
 @pytest.fixture
 def demo_site(transactional_db, live_server):
     from django.core.management import call_command
 
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
-
-    sync_divisions(Division)  # a transactional test's flush removed what the data migration loaded
+    restore_migrated_data()
     call_command("demo", stdout=io.StringIO())
     return live_server.url

@@ -12,11 +12,10 @@ from tests.conftest import PASSWORD, Tree
 
 @pytest.fixture
 def site(transactional_db, live_server, settings, tmp_path):
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
+    from tests.browser.conftest import restore_migrated_data
 
     settings.MEDIA_ROOT = tmp_path
-    sync_divisions(Division)  # a transactional test's flush removed what the data migration loaded
+    restore_migrated_data()  # a transactional test's flush removed what the data migrations loaded
     return live_server.url, Tree()
 
 

@@ -13,10 +13,9 @@ def air_site(transactional_db, live_server):
     """The core demo city and the air demo only (the other modules' demos are not needed here)."""
     from lantian.air import demo
     from lantian.core import demo as core_demo
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
+    from tests.browser.conftest import restore_migrated_data
 
-    sync_divisions(Division)
+    restore_migrated_data()  # a transactional test's flush removed what the data migrations loaded
     core_demo.build_demo()
     demo.build_demo()
     return live_server.url

@@ -19,11 +19,10 @@ def renhe_site(transactional_db, live_server, settings):
     """The core demo city and the command centre's demo (not every module's: faster)."""
     from lantian.cases import demo
     from lantian.core.demo import build_demo
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
+    from tests.browser.conftest import restore_migrated_data
 
     settings.LANTIAN_DEMO_SCALE = "small"
-    sync_divisions(Division)  # a transactional test's flush removed what the data migrations loaded
+    restore_migrated_data()  # a transactional test's flush removed what the data migrations loaded
     _reseed()
     build_demo()
     demo.build_demo()
@@ -31,12 +30,9 @@ def renhe_site(transactional_db, live_server, settings):
 
 
 def _reseed():
-    """The flush also removed the seed workflows and categories and the built-in roles."""
-    from lantian.cases.models import Category, Workflow, WorkflowVersion
-    from lantian.cases.seed import load_seed
+    """The flush also removed the built-in roles."""
     from lantian.core.roles import create_registered_permissions, sync_builtin_roles
 
-    load_seed(Workflow, WorkflowVersion, Category)
     create_registered_permissions()
     sync_builtin_roles()
 

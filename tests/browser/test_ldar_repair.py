@@ -12,15 +12,11 @@ from tests.conftest import PASSWORD, Tree
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
-    from lantian.ldar.models import SealPointType
-    from lantian.ldar.seed import sync_seal_point_types
+    from tests.browser.conftest import restore_migrated_data
     from tests.ldar.detection_factories import Detection
     from tests.ldar.factories import Archive, more_points
 
-    sync_divisions(Division)  # a transactional test's flush removed what the data migration loaded
-    sync_seal_point_types(SealPointType)  # likewise the seal point types
+    restore_migrated_data()  # a transactional test's flush removed what the data migrations loaded
     tree = Tree()
     d = Detection(tree, Archive(tree))
     more_points(d.archive.group, 1)

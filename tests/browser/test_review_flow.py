@@ -7,11 +7,10 @@ from tests.conftest import PASSWORD, Tree
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    from lantian.core.divisions import sync_divisions
-    from lantian.core.models import Division
+    from tests.browser.conftest import restore_migrated_data
     from tests.testapp.models import Filing
 
-    sync_divisions(Division)  # a transactional test's flush removed what the data migration loaded
+    restore_migrated_data()  # a transactional test's flush removed what the data migrations loaded
     tree = Tree()
     filing = Filing.objects.create(organization=tree.ent_a1, title="甲一化工排污备案")
     return live_server.url, tree, filing
