@@ -108,3 +108,22 @@ def test_several_data_sheets_share_one_sheet_of_allowed_values():
     assert [options.cell(row=r, column=2).value for r in (2, 3)] == ["甲", "乙"]
     sources = [v.formula1 for v in book["second"].data_validations.dataValidation]
     assert sources == ["'options'!$B$2:$B$3"]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "import os; os.abort()",
+        # the answer of a single sheet, not of a workbook
+        "import pickle, sys; sys.stdout.buffer.write(pickle.dumps(('rows', [['a']])))",
+        "import pickle, sys; sys.stdout.buffer.write(pickle.dumps(('sheets', [('a', [[print]])])))",
+    ],
+)
+def test_the_web_process_survives_a_child_that_dies_or_answers_nonsense(monkeypatch, script):
+    import sys
+
+    from lantian.core.excel import reading
+
+    monkeypatch.setattr(reading, "child_command", lambda limits: [sys.executable, "-c", script])
+    with pytest.raises(ReadError):
+        read_workbook("book.xlsx", xlsx({"a": [["a"], [1]]}))

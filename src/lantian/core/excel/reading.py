@@ -134,10 +134,10 @@ def _filled(cell) -> bool:
 # --- xlsx, in a child process ---
 
 
-def child_command(limits: Limits, every: bool = False) -> list[str]:
+def child_command(limits: Limits) -> list[str]:
     """The command line of the child process that parses a workbook (``-I``: no user site, no
-    PYTHON* variables, not the working directory on its path); ``every``: all its sheets."""
-    return [sys.executable, "-I", str(CHILD), json.dumps(asdict(limits)), *(["every"] if every else [])]
+    PYTHON* variables, not the working directory on its path)."""
+    return [sys.executable, "-I", str(CHILD), json.dumps(asdict(limits))]
 
 
 def _xlsx_rows(content: bytes, limits: Limits) -> list[list]:
@@ -148,7 +148,7 @@ def _xlsx_child(content: bytes, limits: Limits, every: bool = False) -> list:
     """The child's answer: the first sheet's rows, or with ``every`` (sheet name, rows) of each sheet."""
     try:
         child = subprocess.run(
-            child_command(limits, every),
+            child_command(limits) + (["every"] if every else []),  # every: all its sheets
             input=content,
             capture_output=True,
             timeout=limits.seconds,
