@@ -332,6 +332,8 @@ def test_pages_template_import_and_export(tree, client, login):
     validated = {str(v.sqref).split(":")[0] for v in points.data_validations.dataValidation}
     assert "C2" in validated  # the kind: a dropdown
     assert "D2" not in validated  # a production facility: its code may be one the workbook adds
+    offered = {cell.value for row in template.worksheets[-1].iter_rows() for cell in row}
+    assert tree.ent_a1.credit_code in offered and tree.ent_a2.credit_code not in offered  # own only
     upload = io.BytesIO(workbook(new_archive(tree)))
     upload.name = "archive.xlsx"
     response = client.post(reverse("power:archive_import"), {"file": upload, "dry_run": "on"})

@@ -34,7 +34,7 @@ from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -94,6 +94,15 @@ class ArchivePointSpec(ArchiveSpec, imports.PointSpec):
 
 class ArchiveThresholdSpec(ArchiveSpec, imports.ThresholdSpec):
     pass
+
+
+class ProfileSpec(ImportSpec):
+    """The profile sheet: its enterprise column offers enterprises only."""
+
+    def offered(self, name, queryset, user):
+        if name == "enterprise":
+            return queryset.filter(kind=Organization.Kind.ENTERPRISE)
+        return queryset
 
 
 def workbook_enterprise(importer) -> str | None:
@@ -173,7 +182,7 @@ TREATMENT_SHEET = replace(
 )  # what it serves is the link sheet's
 PARTS = (
     Part("profile", gettext_lazy("Enterprise profile"), PowerProfile,
-         replace(imports.PROFILES, deletable=False)),
+         ProfileSpec(fields=imports.PROFILES.fields, keys=imports.PROFILES.keys, deletable=False)),
     Part("production", gettext_lazy("Production facilities"), ProductionFacility,
          sheet_spec(imports.PRODUCTION, ArchiveSpec)),
     Part("treatment", gettext_lazy("Treatment facilities"), TreatmentFacility,
@@ -273,7 +282,11 @@ class ArchiveResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return _("%(count)d errors: nothing was written.") % {"count": len(self.errors)}
+            return ngettext(
+                "%(count)d error: nothing was written.",
+                "%(count)d errors: nothing was written.",
+                len(self.errors),
+            ) % {"count": len(self.errors)}
         if self.dry_run:
             return (
                 _(
