@@ -307,6 +307,10 @@ class ArchiveResult:
 def import_archive(user, sheets: list[Sheet], *, dry_run: bool, cid=None, remote_addr=None) -> ArchiveResult:
     """Import the workbook's ``sheets`` as ``user``, all or nothing (see the module)."""
     result = ArchiveResult(dry_run)
+    if not user.has_perm("power.import_powerprofile"):
+        message = _("You may not import %(objects)s.") % {"objects": PowerProfile._meta.verbose_name_plural}
+        result.add("", RowError(None, "", "", message))
+        return result
     found = match_sheets(sheets, result)
     if not result.ok:
         return result
@@ -319,12 +323,11 @@ def import_archive(user, sheets: list[Sheet], *, dry_run: bool, cid=None, remote
         outcome = importer.run(profile)
         record(result, PARTS[0], profile, outcome.errors, outcome)
         enterprise = importer.rows[0].values.get("enterprise") if importer.rows else None
-        if not isinstance(enterprise, Organization):
-            transaction.set_rollback(True)
+        if not isinstance(enterprise, Organization) or enterprise.kind != Organization.Kind.ENTERPRISE:
+            transaction.set_rollback(True)  # the profile's row says what is wrong
             return result
         result.enterprise = enterprise
-        scope = scope_for(user)
-        if not (user.has_perm("power.import_powerprofile") and scope.covers(enterprise, "change")):
+        if not scope_for(user).covers(enterprise, "change"):
             message = _("You may not import the power archive of %(enterprise)s.") % {
                 "enterprise": enterprise
             }
