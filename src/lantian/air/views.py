@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from lantian.core.excel.cells import write_cell
+from lantian.core.views.excel import download_response
 from lantian.core.views.generic import ObjectDetailView, ObjectEditView
 
 from . import actions, anomalies, evaluation, hourly_import, live
@@ -299,14 +300,7 @@ class EvaluationExportView(ViewStationsMixin, View):
                 )
         buffer = io.BytesIO()
         book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="air-evaluation-{params.first}-{params.last}.xlsx"'
-        )
-        return response
+        return download_response(buffer.getvalue(), f"air-evaluation-{params.first}-{params.last}.xlsx")
 
 
 class HourlyImportView(LoginRequiredMixin, TemplateView):

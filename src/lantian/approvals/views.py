@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from lantian.approvals import actions, exchange, exchange_import, quality, scree
 from lantian.approvals.models import Correction, ExchangeBatch, ExchangeRow, QualityRun
 from lantian.core.dashboards import BigScreenView, Widget, data_endpoint
 from lantian.core.models import Organization
+from lantian.core.views.excel import download_response
 from lantian.core.views.generic import ObjectDetailView
 
 
@@ -94,12 +95,7 @@ class StatisticsExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def get(self, request):
         start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
         content = statistics.workbook(statistics.statistics(request.user, start, end))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        name = f"approvals-statistics-{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download_response(content, f"approvals-statistics-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def bureau_of(user) -> Organization:

@@ -9,13 +9,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lantian.core.review import is_locked, locked_reason
-from lantian.core.views.excel import download_response
+from lantian.core.views.excel import DOCX, download_response
 from lantian.core.views.generic import ObjectDetailView, ObjectEditView
 from lantian.ldar import report_documents as documents
 from lantian.ldar.models.reports import StatisticsReport, ThirdPartyReport
 from lantian.ldar.reports import generate_lines, prefill
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # model name → (model, generate, Word, xlsx)
 REPORTS = {

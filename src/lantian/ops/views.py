@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from lantian.core.views.excel import DOCX, download_response
 from lantian.core.views.generic import ObjectDetailView
 from lantian.ops import actions, assessment, availability, clocks, inspections
 from lantian.ops import models as m
@@ -182,13 +183,8 @@ class AssessmentDetailView(ActionDetailView):
 
             self.object = self.get_object()
             content = monthly_report(self.object)
-            response = HttpResponse(
-                content,
-                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            )
             name = f"work-report-{self.object.contract.number}-{self.object.month:%Y-%m}.docx"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            return download_response(content, name, DOCX)
         return super().get(request, *args, **kwargs)
 
     def get_object(self):

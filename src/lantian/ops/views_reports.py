@@ -15,12 +15,10 @@ from django.views.generic import TemplateView, View
 
 from lantian.core import access_log
 from lantian.core.models import AccessEvent
-from lantian.core.views.excel import download_response
+from lantian.core.views.excel import DOCX, download_response
 from lantian.core.views.generic import ObjectListView
 from lantian.ops import inspection_report, report
 from lantian.ops import models as m
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def log_export(request, detail: str) -> None:

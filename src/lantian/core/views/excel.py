@@ -16,6 +16,7 @@ from lantian.core.models import AccessEvent, User
 from lantian.core.views.generic import ObjectListView, filter_rows, table_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def download_response(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
