@@ -34,6 +34,8 @@ demo: venv
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)"
 	@mkdir -p var; trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py run_periodic --loop >var/periodic.log 2>&1 & \
+	$(PY) manage.py hj212_gateway --host 127.0.0.1 --port 6001 >var/hj212-gateway.log 2>&1 & \
+	$(PY) manage.py air_simulate --host 127.0.0.1 --port 6001 >var/air-simulate.log 2>&1 & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 serve: venv
