@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection, transaction
 
 from lantian.core.models import Division, Organization, OrganizationLink, Role, User
 from lantian.core.standards import credit_code_check_digit
@@ -58,8 +59,99 @@ class Tree:
         self.ops = make_user("ops", self.vendor, "ops_staff")
 
 
+TREE_ORGS = ("city", "county_a", "county_b", "ent_a1", "ent_a2", "ent_b1", "agency", "vendor")
+TREE_USERS = (
+    "admin", "city_admin", "county_a_admin", "county_b_admin", "ent_a1_admin", "ent_a2_admin",
+    "ent_b1_admin", "agency_admin", "ops",
+)  # fmt: skip
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+DB_FIXTURES = {"db", "django_db_serialized_rollback", *TRANSACTIONAL_FIXTURES}
+
+
+class SharedTree:
+    """The rows of one ``Tree``, built once for consecutive tests of a module that ask for ``tree``.
+
+    Building a tree (organisations, users, roles, links and their audit log) is the largest cost of
+    most tests. Its rows are made in a transaction of their own, around the per-test transactions
+    that pytest-django rolls back, so every such test starts from exactly the rows ``Tree()`` makes,
+    with the same ids. The transaction is rolled back before any other database test (which must not
+    see the tree), before a transactional test (whose flush would take it away) and after the last
+    test of the module (module fixtures open transactions of their own around their tests).
+    """
+
+    def __init__(self):
+        self.atomic = None
+        self.ids = None
+
+    def open(self):
+        if self.atomic is None:
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            built = Tree()
+            self.ids = {name: getattr(built, name).pk for name in TREE_ORGS + TREE_USERS}
+
+    def close(self):
+        if self.atomic is not None:
+            assert not connection.savepoint_ids, "a transaction opened inside the shared tree's is still open"
+            atomic, self.atomic, self.ids = self.atomic, None, None
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def tree(self) -> Tree:
+        """A new ``Tree`` of the shared rows: instances fresh from the database for every test."""
+        tree = Tree.__new__(Tree)
+        orgs = Organization.objects.in_bulk([self.ids[name] for name in TREE_ORGS])
+        users = User.objects.in_bulk([self.ids[name] for name in TREE_USERS])
+        for name in TREE_ORGS:
+            setattr(tree, name, orgs[self.ids[name]])
+        for name in TREE_USERS:
+            setattr(tree, name, users[self.ids[name]])
+        return tree
+
+
+_shared_tree = SharedTree()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    flags = marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(flags) or bool(set(request.fixturenames) & TRANSACTIONAL_FIXTURES)
+
+
+def _uses_db(request) -> bool:
+    return bool(request.node.get_closest_marker("django_db")) or bool(set(request.fixturenames) & DB_FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def _django_db_marker(request):
+    """pytest-django's fixture of this name (its marker opens the test's transaction), overridden to
+    open the shared tree first for a test that takes it, or to close it before any other database test."""
+    if "tree" in request.fixturenames and not _transactional(request):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            if _shared_tree.atomic is None and not connection.in_atomic_block:
+                _shared_tree.open()
+    elif _shared_tree.atomic is not None and _uses_db(request):
+        with request.getfixturevalue("django_db_blocker").unblock():
+            _shared_tree.close()
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test of a module (its fixtures torn down), roll the shared tree back."""
+    if _shared_tree.atomic is not None and (nextitem is None or nextitem.module is not item.module):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _shared_tree.close()
+
+
 @pytest.fixture
 def tree(db):
+    if _shared_tree.atomic is not None and connection.in_atomic_block:
+        return _shared_tree.tree()
     return Tree()
 
 
