@@ -14,6 +14,14 @@ from lantian.core.registry import registrations
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "lantian" / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
+PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """A .po string's C escapes (\\n, \\t, \\", \\\\) as the characters msgfmt reads them as."""
+    return re.sub(r"\\(.)", lambda m: PO_ESCAPES.get(m.group(1), m.group(0)), text)
+
+
 def po_entries(path: Path) -> dict[tuple[str | None, str], str]:
     """(msgctxt, msgid) → msgstr (first plural form) of a .po file, skipping the header."""
     entries = {}
@@ -22,9 +30,9 @@ def po_entries(path: Path) -> dict[tuple[str | None, str], str]:
         msgid = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block + "\n", re.M)
         if msgid and msgstr:
-            key = "".join(re.findall(r'"(.*)"', msgid.group(1))).replace('\\"', '"')
+            key = unescape("".join(re.findall(r'"(.*)"', msgid.group(1))))
             if key:
-                value = "".join(re.findall(r'"(.*)"', msgstr.group(1))).replace('\\"', '"')
+                value = unescape("".join(re.findall(r'"(.*)"', msgstr.group(1))))
                 entries[(context.group(1) if context else None, key)] = value
     return entries
 
