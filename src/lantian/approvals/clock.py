@@ -1,48 +1,55 @@
 """The clocks of item instances, recomputed in bulk by the periodic job ``approvals.clock``.
 
 Pages read the stored ``clock_state`` / ``remaining`` / ``overdue_by``; nothing is computed per row
-on page load. The rules are those of the pure kernel ``standards.clock.item_clock``.
+on page load. The rules are those of the pure kernel ``standards.clock.item_clock``. The job reads
+columns (no model instances), computes every clock and writes back only the rows whose clock changed;
+``clock_at`` of every row it computed is set in one statement per chunk.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lantian.approvals.bulk import set_columns
 from lantian.approvals.models import HandlingRecord, ItemInstance
 from lantian.approvals.standards import status as S
 from lantian.approvals.standards.clock import item_clock
 from lantian.core.periodic import periodic_job
 from lantian.core.worktime import calendar
 
-CHUNK = 5000
-FIELDS = ("clock_state", "remaining", "overdue_by", "used_workdays", "suspended", "clock_at")
+CHUNK = 20_000
+FIELDS = ("clock_state", "remaining", "overdue_by", "used_workdays", "suspended")
 
 
-def compute(instances, events_by_instance, cal, now) -> list[ItemInstance]:
-    """Set the clock fields of ``instances`` from their events; returns them (for bulk_update)."""
-    for instance in instances:
-        clock = item_clock(
-            cal, instance.time_limit, instance.limit_unit, events_by_instance.get(instance.pk, ()), now
+def clock_values(cal, limit, unit, events, now) -> tuple:
+    """The stored clock fields (``FIELDS``) of an instance with these events, as at ``now``."""
+    clock = item_clock(cal, limit, unit, events, now)
+    if clock.unit == "workdays":
+        used = round(clock.used, 4)
+    elif clock.unit == "workhours":
+        used = round(clock.used / cal.hours_per_day, 4)
+    else:  # natural time: the working days it spanned, for the statistics' averages
+        end = clock.stopped_at or now
+        used = (
+            round(cal.working_hours_between(clock.started_at, end) / cal.hours_per_day, 4)
+            if clock.started_at
+            else 0.0
         )
-        instance.clock_state = clock.state
-        instance.remaining = round(clock.remaining, 4)
-        instance.overdue_by = round(clock.overdue, 4)
-        if clock.unit == "workdays":
-            instance.used_workdays = round(clock.used, 4)
-        elif clock.unit == "workhours":
-            instance.used_workdays = round(clock.used / cal.hours_per_day, 4)
-        else:  # natural time: the working days it spanned, for the statistics' averages
-            end = clock.stopped_at or now
-            instance.used_workdays = (
-                round(cal.working_hours_between(clock.started_at, end) / cal.hours_per_day, 4)
-                if clock.started_at
-                else 0.0
-            )
-        instance.suspended = clock.suspended
-        instance.clock_at = now
-    return instances
+    return clock.state, round(clock.remaining, 4), round(clock.overdue, 4), used, clock.suspended
+
+
+def _events(instance_ids) -> dict[int, list]:
+    events: dict[int, list] = {}
+    for instance_id, code, moment in (
+        HandlingRecord.objects.filter(instance_id__in=instance_ids)
+        .order_by("instance_id", "sequence")
+        .values_list("instance_id", "status", "handled_at")
+    ):
+        events.setdefault(instance_id, []).append((code, moment))
+    return events
 
 
 def refresh_clocks(now=None, queryset=None) -> int:
@@ -50,20 +57,23 @@ def refresh_clocks(now=None, queryset=None) -> int:
     now = now or timezone.now()
     cal = calendar()
     if queryset is None:
-        queryset = ItemInstance.objects.filter(is_open=True) | ItemInstance.objects.filter(clock_at=None)
+        queryset = ItemInstance.objects.filter(Q(is_open=True) | Q(clock_at=None))
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        instances = list(ItemInstance.objects.filter(pk__in=chunk).only("pk", "time_limit", "limit_unit"))
-        events: dict[int, list] = {}
-        for instance_id, code, moment in (
-            HandlingRecord.objects.filter(instance_id__in=chunk)
-            .order_by("instance_id", "sequence")
-            .values_list("instance_id", "status", "handled_at")
+        events = _events(chunk)
+        changed = []
+        for pk, limit, unit, *stored in (
+            ItemInstance.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list("pk", "time_limit", "limit_unit", *FIELDS)
         ):
-            events.setdefault(instance_id, []).append((code, moment))
+            values = clock_values(cal, limit, unit, events.get(pk, ()), now)
+            if values != tuple(stored):
+                changed.append((pk, *values))
         with transaction.atomic():
-            ItemInstance.objects.bulk_update(compute(instances, events, cal, now), FIELDS, batch_size=1000)
+            set_columns(ItemInstance, FIELDS, changed)
+            ItemInstance.objects.filter(pk__in=chunk).update(clock_at=now)
     return len(ids)
 
 
