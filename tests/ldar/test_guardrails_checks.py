@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 
 from lantian.core.periodic import run_periodic_job
-from lantian.ldar.guardrails_checks import check_loose_records, check_work_orders, stale_work_orders
+from lantian.ldar.guardrails_checks import (
+    FIELDS,
+    check_loose_records,
+    check_work_orders,
+    loose_rows,
+    stale_work_orders,
+)
 from lantian.ldar.models import DetectionRecord, GuardRailFlag, GuardRailRule, WorkOrderCheck
 from tests.ldar.cases import detection
 from tests.ldar.factories import moment
@@ -95,6 +101,25 @@ def test_a_new_check_replaces_the_flags_and_loose_readings_get_the_record_rules(
     loose = list(DetectionRecord.objects.filter(work_order=None).values_list("pk", flat=True))
     assert check_loose_records(loose) == 4
     assert GuardRailFlag.objects.filter(work_order=None, record_id__in=loose).count() == 4
+
+
+def test_loose_readings_are_found_alike_by_the_range_of_their_ids_or_by_the_ids(tree):
+    d = detection(tree)
+    walk(d, honest_readings(12), start=moment(2026, 4, 9, 9))
+    ids = sorted(DetectionRecord.objects.values_list("pk", flat=True))
+    DetectionRecord.objects.filter(pk__in=ids[3:10:2]).update(work_order=None)
+
+    def expected(wanted):
+        return list(DetectionRecord.objects.filter(pk__in=wanted, work_order=None).values_list(*FIELDS))
+
+    dense = ids[2:9]  # consecutive: read by the range, then kept to the ids asked for
+    sparse = [ids[0], ids[5], ids[-1]]  # spread: read by the ids
+    assert ids[-1] - ids[0] + 1 > 2 * len(sparse)
+    assert sorted(loose_rows(dense)) == sorted(expected(dense)) != []
+    assert sorted(loose_rows(sparse)) == sorted(expected(sparse)) != []
+    inside = [pk for pk in dense if pk != ids[5]]  # a loose reading inside the range but not asked for
+    assert ids[5] not in {row[0] for row in loose_rows(inside)}
+    assert sorted(loose_rows(inside)) == sorted(expected(inside))
 
 
 def test_saving_a_suspicious_reading_is_never_refused_and_is_flagged_after_commit(

@@ -78,9 +78,10 @@ def open_repair_tasks(record_ids) -> int:
 
 
 def _open_batch(ids) -> int:
-    rows = list(DetectionRecord.objects.filter(pk__in=ids).values(*TASK_FIELDS))
+    # only the leaking readings are read: a reading that does not leak matters only through its task
+    rows = list(DetectionRecord.objects.filter(pk__in=ids, is_leak=True).values(*TASK_FIELDS))
     tasks = dict(RepairTask.objects.filter(detection_id__in=ids).values_list("detection_id", "state"))
-    leaking = {row["pk"] for row in rows if row["is_leak"]}
+    leaking = {row["pk"] for row in rows}
     cancel = [pk for pk, state in tasks.items() if state == RepairTask.State.OPEN and pk not in leaking]
     if cancel:  # corrected to no leak: nothing to repair unless a repair was already recorded
         RepairTask.objects.filter(detection_id__in=cancel, state=RepairTask.State.OPEN).exclude(

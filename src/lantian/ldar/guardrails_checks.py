@@ -80,15 +80,16 @@ def active_rules() -> list[tuple[kernel.Rule, kernel.GuardRailSettings]]:
     return rules
 
 
-def to_reading(row) -> kernel.Reading:
+def to_reading(row, zone) -> kernel.Reading:
+    """``zone``: the current time zone (``timezone.localtime``'s, looked up once for many rows)."""
     (pk, _order, _cycle, enterprise, _agency, operator, instrument, started, ended) = row[:9]
     background, reading, threshold, wind, x, y = row[9:]
     return kernel.Reading(
         id=pk,
         operator=operator,
         instrument=instrument,
-        started_at=timezone.localtime(started),  # the plant's day decides the same-day rules
-        ended_at=timezone.localtime(ended),
+        started_at=started.astimezone(zone),  # the plant's day decides the same-day rules
+        ended_at=ended.astimezone(zone),
         background=background,
         reading=reading,
         threshold=threshold,
@@ -226,6 +227,7 @@ def check_work_orders(order_ids: Iterable[int], now: datetime | None = None) -> 
     order_ids = sorted(set(order_ids))
     now = now or timezone.now()
     rules = active_rules()
+    zone = timezone.get_current_timezone()
     stored = 0
     for start in range(0, len(order_ids), ORDERS_PER_BATCH):
         batch = order_ids[start : start + ORDERS_PER_BATCH]
@@ -243,7 +245,7 @@ def check_work_orders(order_ids: Iterable[int], now: datetime | None = None) -> 
         new_flags, checks = [], []
         for order_id, rows in orders.items():
             if rows:
-                readings = [to_reading(row) for row in rows]
+                readings = [to_reading(row, zone) for row in rows]
                 flags = run_rules(readings, rules, backgrounds, calibrations, history.get(order_id))
                 new_flags += stored_flags(flags, rows[0], order_id, serials, now)
                 count = len(flags)
@@ -268,20 +270,31 @@ def check_work_orders(order_ids: Iterable[int], now: datetime | None = None) -> 
     return stored
 
 
+def loose_rows(record_ids: list[int]) -> list[tuple]:
+    """The FIELDS of the records among ``record_ids`` that have no work order. Ids written together
+    (an import) are mostly consecutive: they are then found by their range, not a long IN list."""
+    loose = DetectionRecord.objects.filter(work_order__isnull=True)
+    low, high = min(record_ids), max(record_ids)
+    if high - low + 1 > 2 * len(record_ids):
+        return list(loose.filter(pk__in=record_ids).values_list(*FIELDS))
+    wanted = set(record_ids)
+    return [row for row in loose.filter(pk__range=(low, high)).values_list(*FIELDS) if row[0] in wanted]
+
+
 def check_loose_records(record_ids: Iterable[int], now: datetime | None = None) -> int:
     """Readings without a work order: the per-record rules over them, grouped by cycle."""
-    rows = list(
-        DetectionRecord.objects.filter(pk__in=list(record_ids), work_order__isnull=True).values_list(*FIELDS)
-    )
+    record_ids = list(record_ids)
+    rows = loose_rows(record_ids) if record_ids else []
     now = now or timezone.now()
     rules = active_rules()
+    zone = timezone.get_current_timezone()
     by_cycle = defaultdict(list)
     for row in rows:
         by_cycle[row[2]].append(row)
     backgrounds, calibrations, serials = backgrounds_for(rows), calibrations_for(rows), serials_of(rows)
     new_flags = []
     for cycle_rows in by_cycle.values():
-        readings = [to_reading(row) for row in cycle_rows]
+        readings = [to_reading(row, zone) for row in cycle_rows]
         flags = run_rules(readings, rules, backgrounds, calibrations, None, per_record_only=True)
         new_flags += stored_flags(flags, cycle_rows[0], None, serials, now)
     ids = [row[0] for row in rows]
