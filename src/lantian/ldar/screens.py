@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lantian.core.dashboards import share
 from lantian.core.models import Organization, OrganizationLink, ReviewStatus
+from lantian.core.scope import permission_name
 from lantian.ldar.models import (
     DetectionCycle,
     DetectionRecord,
@@ -27,6 +28,7 @@ from lantian.ldar.models import (
     ProcessUnit,
     RetestRecord,
     SealPoint,
+    SealPointCount,
     SealPointType,
 )
 from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairMonth, RepairTask
@@ -108,16 +110,15 @@ def top(rows: list[dict], label, value: str = "n", limit: int = DISTRIBUTED, oth
 
 @dataclass
 class PointFigures:
-    """The valid seal points a user sees, from ONE grouped scan of the archive's tree index (by
-    enterprise, unit, type, accessibility and dynamic/static); every point figure is a sum of it."""
+    """The valid seal points a user sees, by enterprise, unit, type, accessibility and dynamic/static,
+    read from the roll-up the archive's triggers keep (``SealPointCount``: a few rows per unit, not
+    the points); every point figure is a sum of it."""
 
     groups: list[tuple[int, int, int, bool, bool, int]]
 
     @classmethod
     def of(cls, user) -> PointFigures:
-        points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
-        fields = ("enterprise_id", "unit_id", "seal_type_id", "accessible", "is_dynamic")
-        return cls(list(points.values_list(*fields).annotate(n=Count("pk"))))
+        return cls(list(visible_point_counts(user).values_list(*POINT_KEY, "n")))
 
     def count(self, accessible: bool | None = None, dynamic: bool | None = None) -> int:
         return sum(
@@ -142,6 +143,16 @@ class PointFigures:
         for group in self.groups:
             totals[group[position]] = totals.get(group[position], 0) + group[5]
         return totals
+
+
+POINT_KEY = ("enterprise_id", "unit_id", "seal_type_id", "accessible", "is_dynamic")
+
+
+def visible_point_counts(user):
+    """The roll-up's rows of the seal points ``user`` may view: the seal points' permission and scope."""
+    if not user.is_authenticated or not user.has_perm(permission_name(SealPoint, "view")):
+        return SealPointCount.objects.none()
+    return SealPointCount.objects.within_scope(user, "view").filter(n__gt=0).order_by()
 
 
 def approved_agencies_of(user, enterprises):

@@ -41,6 +41,7 @@ from lantian.ldar.models.repair import (
     SpotCheckReading,
 )
 from lantian.ldar.models.reports import ReportLine, StatisticsReport, ThirdPartyReport
+from lantian.ldar.models.rollups import SealPointCount
 
 __all__ = [
     "Area",
@@ -75,6 +76,7 @@ __all__ = [
     "ReportLine",
     "RetestRecord",
     "SealPoint",
+    "SealPointCount",
     "SealPointType",
     "SpotCheck",
     "SpotCheckReading",
