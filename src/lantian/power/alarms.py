@@ -38,7 +38,7 @@ from lantian.power.models import (
     TreatmentFacility,
     Watermark,
 )
-from lantian.power.sql import db_time, epoch, fetch_arrays
+from lantian.power.sql import db_time, fetch_arrays
 
 MINUTE = datetime.timedelta(minutes=1)
 SETTLE = datetime.timedelta(minutes=2)  # readings this recent may still be coming in
@@ -142,7 +142,7 @@ def _threshold_grid(point_ids: np.ndarray, first: int, width: int) -> np.ndarray
 def _readings_sql(point_ids) -> str:
     listed = ", ".join(str(int(pk)) for pk in point_ids) or "NULL"  # integers from the database
     return f"""
-        SELECT r.point_id, {epoch("r.time")}, r.power_kw FROM power_reading r
+        SELECT r.point_id, r.time, r.power_kw FROM power_reading r
         WHERE r.time >= %s AND r.time < %s AND r.point_id IN ({listed})
     """
 
@@ -158,7 +158,7 @@ def load_series(pairs: Pairs, start: datetime.datetime, end: datetime.datetime):
     first = int(start.timestamp())
     point_ids, point_keys = _facility_points(pairs)
     ids, seconds, power = fetch_arrays(
-        _readings_sql(point_ids), [db_time(start), db_time(end)], ("int8", "int8", "float8")
+        _readings_sql(point_ids), [db_time(start), db_time(end)], ("int8", "epoch", "float8")
     )
     by_id = np.argsort(point_ids)  # point_ids are ordered by facility: find rows through their sort
     found = np.minimum(np.searchsorted(point_ids[by_id], ids), max(len(point_ids) - 1, 0))

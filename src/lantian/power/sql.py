@@ -7,6 +7,7 @@ import datetime
 import zoneinfo
 
 import numpy as np
+import psycopg
 from django.conf import settings
 from django.db import connection
 
@@ -56,39 +57,59 @@ def upsert(table: str, keys: tuple[str, ...], columns: tuple[str, ...], select: 
     )
 
 
-# numpy dtypes of the columns ``fetch_arrays`` reads: (binary COPY width, numpy type)
-_TYPES = {"int8": (8, ">i8", np.int64), "float8": (8, ">f8", np.float64)}
+# PostgreSQL binary element of each kind ``fetch_arrays`` reads, and its numpy type
+_ELEMENTS = {"int8": (">i8", np.int64), "float8": (">f8", np.float64), "epoch": (">i8", np.int64)}
+_POSTGRES_EPOCH = 946_684_800  # 2000-01-01, where PostgreSQL counts its microseconds from
+_ARRAY_HEADER = 20  # a one-dimensional array: dimensions, flags, element type, length, lower bound
 
 
 def fetch_arrays(query: str, params: list, types: tuple[str, ...]) -> list[np.ndarray]:
-    """Run ``query`` and return its columns as numpy arrays of ``types`` ("int8" or "float8").
-    The query must not return NULL in an int8 column (float8 NULLs become NaN)."""
+    """Run ``query`` and return its columns as numpy arrays of ``types``: "int8", "float8" or
+    "epoch" (a datetime column as whole seconds since 1970, rounded as ``epoch`` rounds).
+    An int8 column must not be NULL (float8 NULLs become NaN). The first column must be int8.
+
+    On PostgreSQL the rows are packed in the database, one row per value of the first column with
+    the other columns as binary arrays: Python then handles a few rows per key instead of one
+    object per reading. The order of the rows is not kept."""
+    names = ", ".join(f"c{i}" for i in range(len(types)))
     if not is_postgres():
+        selected = ", ".join(epoch(f"c{i}") if kind == "epoch" else f"c{i}" for i, kind in enumerate(types))
         with connection.cursor() as cursor:
-            cursor.execute(query, params)
+            cursor.execute(f"WITH q ({names}) AS ({query}) SELECT {selected} FROM q", params)
             rows = cursor.fetchall()
         table = np.array(rows, dtype=float).reshape(-1, len(types))  # None becomes NaN
         return [
             table[:, i] if kind == "float8" else table[:, i].astype(np.int64) for i, kind in enumerate(types)
         ]
-    casts = ", ".join(
-        f"CAST(c{i} AS bigint)" if kind == "int8" else f"COALESCE(CAST(c{i} AS double precision), 'NaN')"
-        for i, kind in enumerate(types)
+    packed = ", ".join(
+        f"array_send(array_agg({_element(f'c{i}', kind)}))" for i, kind in enumerate(types) if i
     )
-    names = ", ".join(f"c{i}" for i in range(len(types)))
-    statement = f"COPY (SELECT {casts} FROM ({query}) AS q ({names})) TO STDOUT (FORMAT BINARY)"
-    chunks = []
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg's own cursor: COPY is not part of the DB-API
-        with raw.copy(statement, params or None) as copy:
-            for block in copy:
-                chunks.append(bytes(block))
-    data = b"".join(chunks)
-    fields = [("count", ">i2")]
-    for i, kind in enumerate(types):
-        fields += [(f"len{i}", ">i4"), (f"c{i}", _TYPES[kind][1])]
-    row = np.dtype(fields)
-    header = 19 + int.from_bytes(data[15:19], "big") if len(data) >= 19 else 0  # signature, flags, extension
-    body = data[header:-2] if data else b""
-    records = np.frombuffer(body, dtype=row)
-    return [records[f"c{i}"].astype(_TYPES[kind][2]) for i, kind in enumerate(types)]
+    statement = (
+        f"SELECT CAST(c0 AS bigint), COUNT(*){', ' if packed else ''}{packed} "
+        f"FROM ({query}) AS q ({names}) GROUP BY c0"
+    )
+    connection.ensure_connection()
+    # a server-binding psycopg cursor: Django's client-side cursors cannot return binary results
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, params or None, binary=True)
+        rows = cursor.fetchall()
+    keys = np.array([row[0] for row in rows], dtype=np.int64)
+    counts = np.array([row[1] for row in rows], dtype=np.int64)
+    columns = [np.repeat(keys, counts)]
+    for i, kind in enumerate(types[1:], start=2):
+        big_endian, native = _ELEMENTS[kind]
+        element = np.dtype([("length", ">i4"), ("value", big_endian)])
+        parts = [np.frombuffer(row[i], dtype=element, offset=_ARRAY_HEADER)["value"] for row in rows]
+        values = np.concatenate(parts).astype(native) if parts else np.empty(0, dtype=native)
+        if kind == "epoch":  # microseconds since 2000 to seconds since 1970, rounded half up
+            values = (values + 500_000) // 1_000_000 + _POSTGRES_EPOCH
+        columns.append(values)
+    return columns
+
+
+def _element(column: str, kind: str) -> str:
+    if kind == "int8":
+        return f"CAST({column} AS bigint)"
+    if kind == "float8":
+        return f"COALESCE(CAST({column} AS double precision), 'NaN')"
+    return f"CAST({column} AS timestamptz)"
