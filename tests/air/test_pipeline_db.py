@@ -1,15 +1,17 @@
 """The data pipeline end to end on the database: gateway tables → hourly → daily, the watermark,
 minute data, audit marks (applied and revoked), the hourly import, anomalies and scope."""
 
+import itertools
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from lantian.air import anomalies, audit, evaluation, hourly_import, pipeline, synthetic
-from lantian.air.models import Anomaly, AuditMark, DailyValue, HourlyValue, PipelineState, Station
+from lantian.air import anomalies, audit, daily, evaluation, hourly_import, pipeline, synthetic
+from lantian.air.models import Anomaly, AuditMark, DailyMonth, DailyValue, HourlyValue, PipelineState, Station
 from lantian.air.standards import evaluation as kernel
 from lantian.hj212.models import Device
 from tests.air.cases import station, township
@@ -218,3 +220,158 @@ def test_a_station_entered_in_gcj02_is_stored_in_wgs84(tree):
         data=data | {"code": "GCJ2", "organization": tree.county_b.pk}, user=tree.county_a_admin, action="add"
     )
     assert not outside.is_valid() and "organization" in outside.errors
+
+
+YEAR_LAST = date(2025, 12, 31)
+POLLUTANT_KEYS = ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
+
+
+def _hour(day, hour):
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+@pytest.fixture
+def station_year(tree):
+    """Two stations with a year of hourly values (random gaps, faulty instruments, a week without
+    PM2.5, three days without anything) and audit marks: a fault on PM2.5, a calibration of every
+    parameter, a mark revoked again and two sand-dust days, applied the way the pages apply them."""
+    stations = [station(tree, "YEAR1"), station(tree, "YEAR2")]
+    values = synthetic.generate(2, FIRST, 365, seed=11, faulty=(0, 1))
+    values = {key: values[key] for key in POLLUTANT_KEYS}
+    values["PM2.5"][0, 24 * 60 : 24 * 67] = np.nan
+    for key in POLLUTANT_KEYS:
+        values[key][1, 24 * 180 : 24 * 183] = np.nan
+    ids = [s.pk for s in stations]
+    synthetic.write_hourly(ids, FIRST, values)
+    daily.rollup(ids, FIRST, YEAR_LAST)
+    marks = [
+        (stations[0], 6, _hour(date(2025, 2, 3), 0), _hour(date(2025, 2, 5), 12), AuditMark.Reason.FAULT),
+        (stations[0], None, _hour(date(2025, 6, 10), 8), _hour(date(2025, 6, 10), 20), 2),
+        (stations[1], 5, _hour(date(2025, 8, 1), 0), _hour(date(2025, 8, 2), 23), AuditMark.Reason.OTHER),
+        (stations[1], None, _hour(date(2025, 4, 2), 0), _hour(date(2025, 4, 3), 23), 3),
+    ]
+    for s, parameter, start, end, reason in marks:
+        AuditMark.objects.create(station=s, parameter=parameter, start=start, end=end, reason=reason)
+        audit.refresh(s.pk, start, end)
+    from lantian.air import actions
+
+    actions.revoke_mark(AuditMark.objects.get(reason=AuditMark.Reason.OTHER), tree.county_a_admin, "误标")
+    return stations, values
+
+
+def _reference_marks(stations, values):
+    """The hours the active marks invalidate (pollutant → (stations, hours)) and the sand-dust days,
+    worked out from the marks alone."""
+    hours = values["PM2.5"].shape[1]
+    invalid = {key: np.zeros((len(stations), hours), dtype=bool) for key in POLLUTANT_KEYS}
+    dust = np.zeros((len(stations), hours // 24), dtype=bool)
+    origin = _hour(FIRST, 0)
+    for mark in AuditMark.objects.filter(revoked_at__isnull=True):
+        i = [s.pk for s in stations].index(mark.station_id)
+        a = int((mark.start - origin).total_seconds()) // 3600
+        b = int((mark.end - origin).total_seconds()) // 3600
+        if mark.reason == AuditMark.Reason.SAND_DUST:
+            dust[i, a // 24 : b // 24 + 1] = True
+            continue
+        for key in POLLUTANT_KEYS:
+            if mark.parameter is None or mark.parameter_key == key:
+                invalid[key][i, a : b + 1] = True
+    return invalid, dust
+
+
+def _figures(e: kernel.PeriodEvaluation) -> dict:
+    return {
+        "aqi_days": e.aqi_days,
+        "daily_aqi": [None if np.isnan(a) else a for a in e.daily_aqi.tolist()],
+        "concentrations": e.concentrations,
+        "composite": e.composite_value,
+        "terms": None if e.composite is None else e.composite.terms,
+        "level_days": e.level_days,
+        "good": (e.good_days, e.good_ratio),
+        "exceedance": e.exceedance_days,
+        "primary": e.primary_days,
+        "sand_dust": e.sand_dust_days,
+    }
+
+
+@pytest.mark.parametrize("rules", ["2012", "2026"])
+def test_a_station_year_evaluates_as_the_kernel_does_from_its_hours(station_year, rules):
+    """The evaluation read from the packed months equals the kernel's own calculation from the hourly
+    values and the marks, for the year and for a period cutting months in two."""
+    stations, values = station_year
+    invalid, dust = _reference_marks(stations, values)
+    assert invalid["PM2.5"][0].sum() == 61 + 13 and dust[1].sum() == 2 and not invalid["O3"][1].any()
+    periods = ((FIRST, YEAR_LAST), (date(2025, 2, 4), date(2025, 8, 17)))
+    for (first, last), audited in itertools.product(periods, (True, False)):
+        a, b = (first - FIRST).days, (last - FIRST).days + 1
+        got = evaluation.evaluate_stations(
+            stations, first, last, "station", rules, audited=audited, compare=False
+        )
+        county = evaluation.evaluate_stations(
+            stations, first, last, "county", rules, audited=audited, compare=False
+        )
+        members = []
+        for i, row in enumerate(got):
+            hourly = {key: values[key][i, a * 24 : b * 24] for key in POLLUTANT_KEYS}
+            masks = {key: invalid[key][i, a * 24 : b * 24] for key in POLLUTANT_KEYS} if audited else None
+            days = dust[i, a:b] if audited else None
+            want = kernel.evaluate_hourly(hourly, rules, invalid=masks, sand_dust=days, day=first)
+            assert _figures(row.result) == _figures(want)
+            members.append(
+                kernel.daily_values(
+                    {k: kernel.mask_hours(v, (masks or {}).get(k)) for k, v in hourly.items()}, rules
+                )
+            )
+        grouped = kernel.evaluate_daily(
+            kernel.group_daily(members),
+            rules,
+            sand_dust=dust[:, a:b].any(axis=0) if audited else None,
+            day=first,
+        )
+        assert _figures(county[0].result) == _figures(grouped)
+
+
+def test_the_packed_months_hold_the_daily_rows(station_year):
+    stations, _values = station_year
+    ids = [s.pk for s in stations]
+    assert DailyMonth.objects.filter(station_id__in=ids).count() == 2 * 12 * 2
+    for first, last in ((FIRST, YEAR_LAST), (date(2024, 12, 30), date(2025, 3, 2)), (date(2025, 6, 10),) * 2):
+        for audited in (True, False):
+            packed = daily.read_months(ids, first, last, audited=audited)
+            np.testing.assert_array_equal(packed, daily.read_rows(ids, first, last, audited=audited))
+            assert packed[..., 1].any()
+    # the audited PM2.5 of the faulty days differs from the raw one: the marks reach the months
+    feb4 = (date(2025, 2, 4) - FIRST).days
+    raw, audited = (daily.read_months(ids, FIRST, YEAR_LAST, audited=a)[0, feb4, 5] for a in (False, True))
+    assert raw[1] == 24 and audited[1] == 0
+
+
+def test_the_live_table_follows_new_data_and_stays_in_its_scope(tree, network, client, login):
+    """The live table is kept per scope and state of the data: new packets show at once, and another
+    scope never gets a table computed for the bureau."""
+    stations, devices, _values = network
+    pipeline.run(timezone.now())
+    login(tree.county_a_admin)
+    before = client.get("/air/live/data/?rules=2026").json()
+    assert {s["code"] for s in before["stations"]} >= {s.code for s in stations}
+    assert before["hour"].startswith((FIRST + timedelta(days=DAYS)).isoformat())
+    cache.clear()
+    assert client.get("/air/live/data/?rules=2026").json() == before
+
+    more = synthetic.generate(3, FIRST + timedelta(days=DAYS), 1, seed=8)
+    received = timezone.now() - timedelta(hours=1)
+    synthetic.write_gateway_hourly(
+        [d.pk for d in devices], [d.mn for d in devices], FIRST + timedelta(days=DAYS), more, received
+    )
+    pipeline.run(timezone.now())
+    after = client.get("/air/live/data/?rules=2026").json()
+    assert after["hour"].startswith((FIRST + timedelta(days=DAYS + 1)).isoformat())
+    pm25 = {s["code"]: s["values"].get("PM2.5") for s in after["stations"]}
+    assert [pm25[s.code] for s in stations] == [
+        None if np.isnan(v) else round(float(v)) for v in more["PM2.5"][:, -1]
+    ]
+
+    township(tree)
+    client.logout()
+    login(tree.air_other_staff)
+    assert client.get("/air/live/data/?rules=2026").json()["stations"] == []

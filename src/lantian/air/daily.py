@@ -4,7 +4,8 @@ Days are Asia/Shanghai days; a day is the 24 hours whose starts run 00:00 … 23
 24时). The audited version drops the hours an audit mark made invalid (sand-dust marks do not
 invalidate: they flag the day, see ``evaluation``). Values are the kernel's exact daily values,
 stored as (sum of micro-units, count); the O3 MDA8 is stored with its number of valid windows so its
-validity can be judged under either rule set.
+validity can be judged under either rule set. Each station-month is also kept packed in one row
+(``air_dailymonth``), rewritten with its days, which is what evaluations read.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditMark, DailyValue, HourlyValue
-from .parameters import BY_KEY, DAILY_BY_KEY, POLLUTANT_IDS
+from .models import AuditMark, DailyMonth, DailyValue, HourlyValue
+from .parameters import BY_KEY, DAILY_BY_KEY, DAILY_INDICATORS, POLLUTANT_IDS
 from .standards.aggregation import daily_max, daily_mean, mda8_candidates
 
 INVALIDATING = tuple(r for r in AuditMark.Reason.values if r != AuditMark.Reason.SAND_DUST)
 ROLLUP_RULES = "2012"  # the hour, day and window minimums are the same in both sets (validity.py)
 _POSITION = {pid: i for i, pid in enumerate(POLLUTANT_IDS)}
+_INDICATOR_POSITION = {indicator: n for n, (indicator, _key) in enumerate(DAILY_INDICATORS)}
+PACKED_DTYPE = np.dtype("<i8")
 
 
 def day_start(day: date) -> datetime:
@@ -99,6 +102,7 @@ def rollup(station_ids: list[int], first: date, last: date) -> int:
             connection.alias
         )
         _insert(rows)
+        pack_months(station_ids, first, last)
     return len(rows)
 
 
@@ -139,17 +143,37 @@ def _insert(rows: list[tuple]) -> None:
 
 
 def load_daily(station_ids: list[int], first: date, last: date, *, audited: bool):
-    """(key → (num, den) arrays of shape (stations, days), and the MDA8's valid windows) from the daily
-    table, read with one SQL statement that gives each row's day offset, straight into numpy."""
-    days = (last - first).days + 1
-    shape = (len(station_ids), days)
-    num = {key: np.zeros(shape, dtype=np.int64) for key in DAILY_BY_KEY}
-    den = {key: np.zeros(shape, dtype=np.int64) for key in DAILY_BY_KEY}
-    windows = np.zeros(shape, dtype=np.int64)
+    """(key → (num, den) arrays of shape (stations, days), and the MDA8's valid windows), read from the
+    packed months (``DailyMonth``): one row per station-month, no row per value."""
+    return _unpack(read_months(station_ids, first, last, audited=audited))
+
+
+def read_months(station_ids: list[int], first: date, last: date, *, audited: bool) -> np.ndarray:
+    """(stations, days, indicators, [total, hours, windows]) int64 from the packed months."""
+    packed = _empty(station_ids, first, last)
+    rows = DailyMonth.objects.filter(
+        station_id__in=station_ids, month__gte=month_start(first), month__lte=last, audited=audited
+    ).values_list("station_id", "month", "data")
+    position = {sid: i for i, sid in enumerate(station_ids)}
+    days = packed.shape[1]
+    for sid, month, data in rows:
+        block = np.frombuffer(data, dtype=PACKED_DTYPE).reshape(-1, len(DAILY_INDICATORS), 3)
+        offset = (month - first).days
+        a, b = max(0, -offset), min(len(block), days - offset)
+        packed[position[sid], offset + a : offset + b] = block[a:b]
+    return packed
+
+
+def read_rows(station_ids: list[int], first: date, last: date, *, audited: bool) -> np.ndarray:
+    """The same array as ``read_months``, from the ``DailyValue`` rows (one SQL statement giving each
+    row's day offset): what the packed months are made of."""
+    packed = _empty(station_ids, first, last)
     if not station_ids:
-        return num, den, windows
+        return packed
     index = np.full(max(station_ids) + 1, -1, dtype=np.int64)
     index[station_ids] = np.arange(len(station_ids))
+    positions = np.zeros(max(DAILY_BY_KEY.values()) + 1, dtype=np.int64)
+    positions[[i for i, _key in DAILY_INDICATORS]] = np.arange(len(DAILY_INDICATORS))
     table = DailyValue._meta.db_table
     ids = ",".join(str(int(s)) for s in station_ids)
     if connection.vendor == "postgresql":
@@ -163,14 +187,59 @@ def load_daily(station_ids: list[int], first: date, last: date, *, audited: bool
             [first, first, last, audited],
         )
         data = cursor.fetchall()
-    if not data:
-        return num, den, windows
-    array = np.array(data, dtype=np.int64)
-    s, d, ind = index[array[:, 0]], array[:, 1], array[:, 2]
-    for key, i in DAILY_BY_KEY.items():
-        sel = ind == i
-        num[key][s[sel], d[sel]] = array[sel, 3]
-        den[key][s[sel], d[sel]] = array[sel, 4]
-        if key == "O3_8h":
-            windows[s[sel], d[sel]] = array[sel, 5]
+    if data:
+        array = np.array(data, dtype=np.int64)
+        packed[index[array[:, 0]], array[:, 1], positions[array[:, 2]]] = array[:, 3:]
+    return packed
+
+
+def pack_months(station_ids: list[int], first: date, last: date) -> int:
+    """Rewrite the packed months of these stations covering ``first`` … ``last`` from their daily
+    rows (whole months, raw and audited); returns the months written."""
+    if not station_ids or last < first:
+        return 0
+    begin, end = month_start(first), next_month(last) - timedelta(days=1)
+    months = []
+    month = begin
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
+    rows = []
+    for audited in (False, True):
+        packed = read_rows(station_ids, begin, end, audited=audited)
+        for m in months:
+            offset, length = (m - begin).days, (next_month(m) - m).days
+            for i, sid in enumerate(station_ids):
+                block = packed[i, offset : offset + length]
+                if block.any():
+                    rows.append((sid, m, audited, block.astype(PACKED_DTYPE).tobytes()))
+    table = DailyMonth._meta.db_table
+    with transaction.atomic():
+        DailyMonth.objects.filter(station_id__in=station_ids, month__gte=begin, month__lte=end)._raw_delete(
+            connection.alias
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (station_id, month, audited, data) VALUES (%s, %s, %s, %s)", rows
+            )
+    return len(rows)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _empty(station_ids, first, last) -> np.ndarray:
+    days = (last - first).days + 1
+    return np.zeros((len(station_ids), days, len(DAILY_INDICATORS), 3), dtype=np.int64)
+
+
+def _unpack(packed: np.ndarray):
+    num = {key: packed[:, :, n, 0].copy() for n, (_i, key) in enumerate(DAILY_INDICATORS)}
+    den = {key: packed[:, :, n, 1].copy() for n, (_i, key) in enumerate(DAILY_INDICATORS)}
+    windows = packed[:, :, _INDICATOR_POSITION[DAILY_BY_KEY["O3_8h"]], 2].copy()
     return num, den, windows

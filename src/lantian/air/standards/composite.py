@@ -8,6 +8,7 @@ limit; the index is reported to 2 decimals per GB/T 8170, summing the unrounded 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -77,13 +78,12 @@ def rank(values: Mapping[K, Any] | Sequence[Any], *, ascending: bool = True) -> 
     """
     items = values.items() if isinstance(values, Mapping) else enumerate(values)
     exact = {key: _number(value) for key, value in items}
-    present = [v for v in exact.values() if v is not None]
-    ranks = {
-        key: None
-        if value is None
-        else 1 + sum(1 for other in present if (other < value if ascending else other > value))
-        for key, value in exact.items()
-    }
+    present = sorted(v for v in exact.values() if v is not None)
+
+    def better(value: Fraction) -> int:  # how many values rank strictly before ``value``
+        return bisect_left(present, value) if ascending else len(present) - bisect_right(present, value)
+
+    ranks = {key: None if value is None else 1 + better(value) for key, value in exact.items()}
     return ranks if isinstance(values, Mapping) else list(ranks.values())
 
 
