@@ -4,19 +4,34 @@ station's last 72 hours (issue 15 item 5). Real-time reports use the kernel's ``
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import daily
-from .models import HourlyValue, Station
+from .models import HourlyValue, PipelineState, Station
 from .parameters import BY_ID, POLLUTANT_IDS
+from .pipeline import WATERMARK
 from .standards import POLLUTANTS, realtime_aqi
 from .standards.levels import LEVELS
 
 HISTORY = 24  # hours read before the reported hour (24-hour moving means)
+CACHE_SECONDS = 60  # the live page asks every minute
+STATION_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "kind",
+    "latitude",
+    "longitude",
+    "organization__name",
+    "organization__short_name",
+)
 
 
 def latest_hour(station_ids: list[int]) -> datetime | None:
@@ -59,39 +74,59 @@ def _number(x: float, decimals: int):
 
 
 def snapshot(user, rules: str) -> dict:
+    """The live table of the user's stations, computed once per scope, rule set and state of the data:
+    new packets taken by the pipeline (its watermark) or a new latest hour give a new key at once;
+    other writes to the hourly table (imports) show within ``CACHE_SECONDS``."""
     stations = list(
         Station.objects.restrict(user, "view")
         .select_related("organization")
-        .only(
-            "pk",
-            "code",
-            "name",
-            "kind",
-            "latitude",
-            "longitude",
-            "organization__name",
-            "organization__short_name",
-        )
+        .only(*STATION_FIELDS)
         .order_by("code")
     )
-    ids = [s.pk for s in stations]
-    end = latest_hour(ids)
+    end = latest_hour([s.pk for s in stations])
+    key = _cache_key(stations, rules, end)
+    data = cache.get(key)
+    if data is None:
+        data = _snapshot(stations, rules, end)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _cache_key(stations, rules: str, end: datetime | None) -> str:
+    watermark = PipelineState.objects.filter(name=WATERMARK).values_list("last_packet_id", flat=True).first()
+    shown = [[_field(s, name) for name in STATION_FIELDS] for s in stations]
+    state = repr((rules, get_language(), end, watermark, shown))
+    return "air:live:" + hashlib.sha256(state.encode()).hexdigest()
+
+
+def _field(station, name: str):
+    value = station
+    for part in name.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _snapshot(stations, rules: str, end: datetime | None) -> dict:
+    kinds = {value: str(label) for value, label in Station.Kind.choices}
     if end is None:
-        return {"hour": None, "rules": rules, "stations": [_row(s, None, None, 0) for s in stations]}
-    values, report, _ = reports(ids, end, 1, rules)
+        return {"hour": None, "rules": rules, "stations": [_row(s, kinds, None, None, 0) for s in stations]}
+    values, report, _ = reports([s.pk for s in stations], end, 1, rules)
+    primary = report.aqi.primary
     return {
         "hour": timezone.localtime(end + timedelta(hours=1)).isoformat(),  # labelled by its end
         "rules": rules,
-        "stations": [_row(s, values[i, :, -1], report, i) for i, s in enumerate(stations)],
+        "stations": [
+            _row(s, kinds, values[i, :, -1], (report.aqi.aqi, primary), i) for i, s in enumerate(stations)
+        ],
     }
 
 
-def _row(station, values, report, i) -> dict:
+def _row(station, kinds, values, report, i) -> dict:
     row = {
         "id": station.pk,
         "code": station.code,
         "name": station.name,
-        "kind": station.get_kind_display(),
+        "kind": kinds[station.kind],
         "township": station.organization.short_name or station.organization.name,
         "lat": float(station.latitude),
         "lng": float(station.longitude),
@@ -100,12 +135,12 @@ def _row(station, values, report, i) -> dict:
     if values is None:
         row.update(_level(np.nan), values={}, primary=[])
         return row
-    aqi = report.aqi.aqi[i, -1]
-    row.update(_level(aqi))
+    aqi, primary = report
+    row.update(_level(aqi[i, -1]))
     row["values"] = {
         BY_ID[pid].key: _number(values[k], BY_ID[pid].decimals) for k, pid in enumerate(POLLUTANT_IDS)
     }
-    row["primary"] = [p for p in POLLUTANTS if report.aqi.primary[p][i, -1]]
+    row["primary"] = [p for p in POLLUTANTS if primary[p][i, -1]]
     return row
 
 
