@@ -185,13 +185,18 @@ def _rollup_from_readings(cursor, since, offset) -> int:
              AND (t.valid_until IS NULL OR q.start < t.valid_until)
     """
     cursor.execute("DELETE FROM power_rollup WHERE step = 900 AND start >= %s", [db_time(since)])
-    cursor.execute(f"INSERT INTO power_rollup ({ROLLUP_COLUMNS}) {select}", [db_time(since)])
+    cursor.execute(f"INSERT INTO power_rollup ({ROLLUP_COLUMNS}) {select} {INSERT_ORDER}", [db_time(since)])
     return cursor.rowcount
 
 
 ROLLUP_COLUMNS = (
     "point_id, step, start, samples, power_avg, power_min, power_max, energy_min, energy_max, running_samples"
 )
+# Rows reach the primary key's b-tree in its order: neighbouring leaf pages instead of one random
+# page per row.
+INSERT_ORDER = "ORDER BY 1, 3"
+# A day of a city's quarter hours (2 million groups) aggregates in memory instead of spilling to disk.
+ROLLUP_WORK_MEM = "512MB"
 
 
 def _rollup_from_rollups(cursor, source: int, step: int, since, offset) -> int:
@@ -207,7 +212,7 @@ def _rollup_from_rollups(cursor, source: int, step: int, since, offset) -> int:
         GROUP BY u.point_id, {start}
     """
     cursor.execute(f"DELETE FROM power_rollup WHERE step = {step} AND start >= %s", [db_time(since)])
-    cursor.execute(f"INSERT INTO power_rollup ({ROLLUP_COLUMNS}) {select}", [db_time(since)])
+    cursor.execute(f"INSERT INTO power_rollup ({ROLLUP_COLUMNS}) {select} {INSERT_ORDER}", [db_time(since)])
     return cursor.rowcount
 
 
@@ -227,6 +232,8 @@ def rollup(now: datetime.datetime | None = None, since: datetime.datetime | None
         # Each level starts at the start of its own bucket holding ``since``, so every bucket it
         # rewrites is computed whole from the level below.
         with connection.cursor() as cursor:
+            if is_postgres():
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [ROLLUP_WORK_MEM])
             counts = [
                 _rollup_from_readings(cursor, floor_to(since, 900, offset), offset),
                 _rollup_from_rollups(cursor, 900, 3600, floor_to(since, 3600, offset), offset),

@@ -33,9 +33,13 @@ def epoch(column: str) -> str:
 def bucket(column: str, step: int, offset: int) -> str:
     """The start of the ``step``-second bucket holding ``column``; buckets are aligned on local time
     (``offset`` seconds east of UTC), so daily buckets are local days."""
-    seconds = f"((({epoch(column)} + {offset}) / {step}) * {step} - {offset})"
     if is_postgres():
-        return f"to_timestamp({seconds})"
+        # date_bin instead of arithmetic on EXTRACT(EPOCH …), a numeric; the half second added
+        # rounds to the whole second as ``epoch`` does
+        return (
+            f"date_bin(interval '{step} seconds', {column} + interval '0.5 seconds', to_timestamp({-offset}))"
+        )
+    seconds = f"((({epoch(column)} + {offset}) / {step}) * {step} - {offset})"
     return f"datetime({seconds}, 'unixepoch')"
 
 
