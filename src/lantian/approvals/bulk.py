@@ -11,6 +11,11 @@ from collections.abc import Sequence
 from django.db import connections, router
 
 BATCH = 5000
+# Fields whose Python values the database drivers take as they are: no per-value preparation.
+PLAIN = frozenset(
+    {"BooleanField", "CharField", "FloatField", "IntegerField", "PositiveIntegerField", "SmallIntegerField"}
+    | {"PositiveSmallIntegerField", "BigIntegerField", "TextField"}
+)
 
 
 def set_columns(model, fields: Sequence[str], rows: Sequence[tuple], batch_size: int = BATCH) -> int:
@@ -20,16 +25,18 @@ def set_columns(model, fields: Sequence[str], rows: Sequence[tuple], batch_size:
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    prepared = [
-        (
-            pk,
-            *(
-                field.get_db_prep_save(value, connection)
-                for field, value in zip(columns, values, strict=True)
-            ),
-        )
-        for pk, *values in rows
-    ]
+    prepared = rows
+    if any(field.get_internal_type() not in PLAIN for field in columns):
+        prepared = [
+            (
+                pk,
+                *(
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(columns, values, strict=True)
+                ),
+            )
+            for pk, *values in rows
+        ]
     table = connection.ops.quote_name(meta.db_table)
     pk_column = connection.ops.quote_name(meta.pk.column)
     names = [connection.ops.quote_name(field.column) for field in columns]

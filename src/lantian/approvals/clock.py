@@ -41,10 +41,10 @@ def clock_values(cal, limit, unit, events, now) -> tuple:
     return clock.state, round(clock.remaining, 4), round(clock.overdue, 4), used, clock.suspended
 
 
-def _events(instance_ids) -> dict[int, list]:
+def _events(instances) -> dict[int, list]:
     events: dict[int, list] = {}
     for instance_id, code, moment in (
-        HandlingRecord.objects.filter(instance_id__in=instance_ids)
+        HandlingRecord.objects.filter(instance__in=instances.values("pk"))
         .order_by("instance_id", "sequence")
         .values_list("instance_id", "status", "handled_at")
     ):
@@ -60,20 +60,18 @@ def refresh_clocks(now=None, queryset=None) -> int:
         queryset = ItemInstance.objects.filter(Q(is_open=True) | Q(clock_at=None))
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+        # a range of primary keys rather than a list of them: the queries stay short
+        chunk = queryset.filter(pk__range=(ids[start], ids[min(start + CHUNK, len(ids)) - 1])).order_by()
         events = _events(chunk)
         changed = []
-        for pk, limit, unit, *stored in (
-            ItemInstance.objects.filter(pk__in=chunk)
-            .order_by()
-            .values_list("pk", "time_limit", "limit_unit", *FIELDS)
-        ):
+        for pk, limit, unit, *stored in chunk.values_list("pk", "time_limit", "limit_unit", *FIELDS):
             values = clock_values(cal, limit, unit, events.get(pk, ()), now)
             if values != tuple(stored):
                 changed.append((pk, *values))
         with transaction.atomic():
+            # stamped first: writing the clocks may take rows out of a queryset that filters on them
+            ItemInstance.objects.filter(pk__in=chunk.values("pk")).update(clock_at=now)
             set_columns(ItemInstance, FIELDS, changed)
-            ItemInstance.objects.filter(pk__in=chunk).update(clock_at=now)
     return len(ids)
 
 

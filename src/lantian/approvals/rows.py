@@ -169,8 +169,23 @@ def local_rows(
         .order_by("instance_id", "-sequence")
         .values_list("instance_id", "handled_at")
     )
+    # The two big tables (a row per case and per handling step) are built inline, from tuples.
+    cases = tables["SPGL_XMSPSXBLXXB"]
     names = {}
-    for inst in instances.values(
+    for (
+        pk,
+        code,
+        department_id,
+        department,
+        department_division,
+        project_code,
+        works_code,
+        project_division,
+        process_type,
+        stage,
+        item_code,
+        status,
+    ) in instances.values_list(
         "pk",
         "code",
         "department_id",
@@ -184,61 +199,63 @@ def local_rows(
         "item__code",
         "status",
     ):
-        names[inst["pk"]] = (
-            inst["code"],
-            inst["department__name"],
-            inst["department_id"],
-            inst["project__division__code"] or inst["department__division__code"] or "",
-        )
-        add(
-            "SPGL_XMSPSXBLXXB",
+        division = project_division or department_division or ""
+        names[pk] = (code, department, department_id, division)
+        key = f"BL{pk}"
+        cases.append(
             {
-                "DFSJZJ": f"BL{inst['pk']}",
-                "XZQHDM": names[inst["pk"]][3],
-                "XMDM": inst["project__code"] or "",
-                "GCDM": inst["project__works_code"] or "",
-                "SPLCLX": inst["project__process__process_type"],
-                "SPJDXH": inst["stage__kind"],
-                "SPSXBM": inst["item__code"],
-                "SPSXSLBM": inst["code"],
-                "DWMC": inst["department__name"],
-                "SLSJ": accepted_at.get(inst["pk"]),
-                "BLZT": inst["status"],
-            },
-            inst["department_id"],
+                "DFSJZJ": key,
+                "XZQHDM": division,
+                "XMDM": project_code or "",
+                "GCDM": works_code or "",
+                "SPLCLX": process_type,
+                "SPJDXH": stage,
+                "SPSXBM": item_code,
+                "SPSXSLBM": code,
+                "DWMC": department,
+                "SLSJ": accepted_at.get(pk),
+                "BLZT": status,
+                "SJGXSJ": now,
+            }
         )
+        owner[("SPGL_XMSPSXBLXXB", key)] = department_id
+    steps = tables["SPGL_XMSPSXBLXXXXB"]
     special_open: dict[int, dict] = {}
-    for record in (
+    for pk, instance_id, sequence, status, handled_at, handler, opinion in (
         HandlingRecord.objects.filter(instance__in=instances)
         .order_by("instance_id", "sequence")
-        .values("pk", "instance_id", "sequence", "status", "handled_at", "handler", "opinion")
+        .values_list("pk", "instance_id", "sequence", "status", "handled_at", "handler", "opinion")
     ):
-        code, department, department_id, division = names[record["instance_id"]]
-        add(
-            "SPGL_XMSPSXBLXXXXB",
+        code, department, department_id, division = names[instance_id]
+        key = f"BLXX{pk}"
+        steps.append(
             {
-                "DFSJZJ": f"BLXX{record['pk']}",
+                "DFSJZJ": key,
                 "XZQHDM": division,
                 "SPSXSLBM": code,
-                "BLCS": record["sequence"],
-                "BLR": record["handler"],
-                "BLZT": record["status"],
-                "BLYJ": record["opinion"],
-                "BLSJ": record["handled_at"],
+                "BLCS": sequence,
+                "BLR": handler,
+                "BLZT": status,
+                "BLYJ": opinion,
+                "BLSJ": handled_at,
                 "DWMC": department,
-            },
-            department_id,
+                "SJGXSJ": now,
+            }
         )
-        if record["status"] == S.SPECIAL_START:
-            special_open[record["instance_id"]] = {
-                "DFSJZJ": f"TBCX{record['pk']}",
+        owner[("SPGL_XMSPSXBLXXXXB", key)] = department_id
+        if status == S.SPECIAL_START:
+            special_open[instance_id] = {
+                "DFSJZJ": f"TBCX{pk}",
                 "XZQHDM": division,
                 "SPSXSLBM": code,
-                "TBCXKSSJ": record["handled_at"],
+                "TBCXKSSJ": handled_at,
                 "TBCXJSSJ": None,
-                "TBCXYY": record["opinion"],
+                "TBCXYY": opinion,
             }
-            add("SPGL_XMSPSXBLTBCXXXB", special_open[record["instance_id"]], department_id)
-        elif record["status"] == S.SPECIAL_END and record["instance_id"] in special_open:
-            special_open.pop(record["instance_id"])["TBCXJSSJ"] = record["handled_at"]
+            add("SPGL_XMSPSXBLTBCXXXB", special_open[instance_id], department_id)
+        elif status == S.SPECIAL_END and instance_id in special_open:
+            special_open.pop(instance_id)["TBCXJSSJ"] = handled_at
+    for table in ("SPGL_XMSPSXBLXXB", "SPGL_XMSPSXBLXXXXB"):
+        if not tables[table]:
+            del tables[table]  # as the other tables: there only with rows
     return dict(tables), owner

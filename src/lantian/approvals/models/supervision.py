@@ -12,18 +12,12 @@ from lantian.core.models import Organization
 from lantian.core.scope import RestrictedManager
 
 
-class QualityRun(models.Model):
-    """One run of every data-quality rule (before an upload or on demand)."""
-
-    class Trigger(models.TextChoices):
-        DEMAND = "demand", _("on demand")
-        UPLOAD = "upload", _("before upload")
-        SCHEDULE = "schedule", _("scheduled")
+class RunLog(models.Model):
+    """What the bureau's runs (quality runs, exchange batches) record alike: whose run, when, by whom."""
 
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="+", verbose_name=_("approval bureau")
     )
-    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,18 +27,32 @@ class QualityRun(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
-    checked = models.PositiveIntegerField(_("records checked"), default=0)
-    findings = models.PositiveIntegerField(_("findings"), default=0)
-    by_rule = models.JSONField(_("findings by rule"), default=dict)
 
     scope_path = "organization"
     scope_follows_links = False
     objects = RestrictedManager()
 
     class Meta:
+        abstract = True
+        ordering = ["-started_at", "-pk"]
+
+
+class QualityRun(RunLog):
+    """One run of every data-quality rule (before an upload or on demand)."""
+
+    class Trigger(models.TextChoices):
+        DEMAND = "demand", _("on demand")
+        UPLOAD = "upload", _("before upload")
+        SCHEDULE = "schedule", _("scheduled")
+
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    checked = models.PositiveIntegerField(_("records checked"), default=0)
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+    by_rule = models.JSONField(_("findings by rule"), default=dict)
+
+    class Meta(RunLog.Meta):
         verbose_name = _("data-quality run")
         verbose_name_plural = _("data-quality runs")
-        ordering = ["-started_at", "-pk"]
 
     def __str__(self):
         return f"{self.organization} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
@@ -123,40 +131,23 @@ class RectificationTask(models.Model):
         return reverse("approvals:rectificationtask_detail", args=[self.pk])
 
 
-class ExchangeBatch(models.Model):
+class ExchangeBatch(RunLog):
     """One exchange with the 前置库: an upload or a read of the results written back."""
 
     class Direction(models.TextChoices):
         UPLOAD = "upload", _("upload")
         READBACK = "readback", _("read results")
 
-    organization = models.ForeignKey(
-        Organization, models.PROTECT, related_name="+", verbose_name=_("approval bureau")
-    )
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
     rows = models.PositiveIntegerField(_("rows"), default=0)
     failed = models.PositiveIntegerField(_("failed rows"), default=0)
     accepted = models.PositiveIntegerField(_("accepted rows"), default=0)
     blocked = models.PositiveIntegerField(_("rows held back by the checks"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
 
-    scope_path = "organization"
-    scope_follows_links = False
-    objects = RestrictedManager()
-
-    class Meta:
+    class Meta(RunLog.Meta):
         verbose_name = _("exchange batch")
         verbose_name_plural = _("exchange batches")
-        ordering = ["-started_at", "-pk"]
 
     def __str__(self):
         return f"{self.get_direction_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"

@@ -133,7 +133,7 @@ def item_clock(
         if unit == "workdays" and count_from < start:
             count_from = start  # accepted after the close: nothing of that day left to leave out
         gross = calendar.working_hours_between(count_from, stop)
-        net = calendar.working_hours_between(count_from, stop, suspended=spans)
+        net = calendar.working_hours_between(count_from, stop, suspended=spans) if spans else gross
         used = net / calendar.hours_per_day if unit == "workdays" else net
         held = gross - net
     else:
