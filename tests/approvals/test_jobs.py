@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lantian.approvals import models as m
 from lantian.approvals.clock import refresh_clocks, sync_status
+from lantian.approvals.quality import run_quality
 from lantian.approvals.router import EXCHANGE
 from lantian.approvals.standards import status as S
 from lantian.approvals.standards.clock import item_clock
@@ -152,3 +153,21 @@ def test_the_clock_job_writes_only_the_clocks_that_changed(cases):
         refresh_clocks(at("2026-12-08 11:00"))
     assert _clock_writes(queries) >= 1
     assert _stored() == _per_object(at("2026-12-08 11:00"))
+
+
+def test_the_quality_run_keeps_every_finding_of_the_rules(cases, world):
+    run, findings = run_quality(world.tree.city, world.supervisor)
+    stored = set(run.results.values_list("rule", "table", "record_key", "field"))
+    assert stored == {(f.rule, f.table, f.key, f.field) for f in findings}
+    steps = m.HandlingRecord.objects.filter(instance__in=cases).count()
+    lone_end = m.HandlingRecord.objects.get(instance=cases[9], status=S.CORRECTION_END)
+    left_open = m.HandlingRecord.objects.get(instance=cases[10], status=S.CORRECTION_START)
+    assert {key for rule, _t, key, _f in stored if rule == "suspension_closed"} == {
+        f"BLXX{lone_end.pk}",
+        f"BLXX{left_open.pk}",
+    }
+    # the fixture's cases have no project nor stage: two findings each, on the case row
+    linked = {(key, field) for rule, _t, key, field in stored if rule == "linked"}
+    assert linked == {(f"BL{c.pk}", field) for c in cases for field in ("XMDM", "SPJDXH")}
+    assert run.checked >= len(cases) + steps
+    assert run.by_rule["suspension_closed"] == 2 and run.by_rule["linked"] == 2 * len(cases)
