@@ -1,6 +1,7 @@
 """The seal-point roll-up the big screens read (``SealPointCount``, kept by database triggers) equals a
 direct count of the archive after every kind of write, and is read through the seal points' scope."""
 
+import datetime
 import io
 from collections import Counter
 
@@ -9,8 +10,16 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from lantian.ldar.demo import plant_layout
-from lantian.ldar.models import ComponentGroup, Equipment, SealPoint, SealPointCount
-from lantian.ldar.screens import POINT_KEY, PointFigures, visible_point_counts
+from lantian.ldar.models import (
+    ComponentGroup,
+    DetectionDue,
+    DetectionDueCount,
+    Equipment,
+    SealPoint,
+    SealPointCount,
+)
+from lantian.ldar.repair_jobs import refresh_detection_due
+from lantian.ldar.screens import POINT_KEY, PointFigures, due_counts, visible_due_counts, visible_point_counts
 from tests.ldar.factories import build_branch, seal_type
 from tests.ldar.test_import import delete_workbook
 from tests.ldar.workbooks import plant_workbook
@@ -122,3 +131,31 @@ def test_a_user_without_the_seal_points_permission_sees_no_counts(tree, archive,
     from django.contrib.auth.models import AnonymousUser
 
     assert not visible_point_counts(AnonymousUser()).exists()
+
+
+def due_direct(rows=None) -> Counter:
+    rows = DetectionDue.objects.all() if rows is None else rows
+    rows = rows.order_by().values_list("enterprise_id", "state").annotate(n=Count("pk"))
+    return Counter({(e, s): n for e, s, n in rows})
+
+
+def due_rolled_up(rows=None) -> Counter:
+    rows = DetectionDueCount.objects.all() if rows is None else rows
+    return Counter({(e, s): n for e, s, n in rows.filter(n__gt=0).values_list("enterprise_id", "state", "n")})
+
+
+def test_the_due_job_and_point_deletes_keep_the_due_counts(tree, archive):
+    refresh_detection_due(datetime.date(2026, 5, 20))  # the periodic job: every valid point never detected
+    assert sum(due_direct().values()) == 5
+    assert due_rolled_up() == due_direct()
+    DetectionDue.objects.filter(seal_point=archive.point).update(state=DetectionDue.State.OVERDUE)
+    assert due_rolled_up() == due_direct()
+    SealPoint.objects.filter(pk=archive.points[1].pk).delete()  # cascades to its due row
+    assert due_rolled_up() == due_direct()
+    refresh_detection_due(datetime.date(2026, 5, 21))
+    assert due_rolled_up() == due_direct()
+    expected = due_direct(DetectionDue.objects.restrict(tree.ent_a1_admin, "view"))
+    assert due_rolled_up(visible_due_counts(tree.ent_a1_admin)) == expected
+    counts = due_counts(tree.ent_a1_admin)
+    assert counts["never"] == expected.get((tree.ent_a1.pk, "never"), 0)
+    assert counts["overdue"] == expected.get((tree.ent_a1.pk, "overdue"), 0)

@@ -32,6 +32,7 @@ from lantian.ldar.models import (
     SealPointType,
 )
 from lantian.ldar.models.repair import DelayedRepair, DetectionDue, RepairMonth, RepairTask
+from lantian.ldar.models.rollups import DetectionDueCount
 
 RANKED = 10  # rows of a ranking
 DISTRIBUTED = 12  # bars of a distribution; the rest are summed as "others"
@@ -479,16 +480,19 @@ def current_cycles(user, today: datetime.date) -> dict:
 
 def due_counts(user) -> dict[str, int]:
     """Valid seal points overdue for detection, never detected, and due within 30 days (the states
-    the repair module's periodic job stores); ``due`` is the first two together."""
-    states = dict(
-        DetectionDue.objects.restrict(user, "view")  # the job keeps rows of valid points only
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    the repair module's periodic job stores, counted per enterprise by the ``DetectionDueCount``
+    roll-up); ``due`` is the first two together."""
+    states = dict(visible_due_counts(user).values_list("state").annotate(total=Sum("n")).order_by())
     State = DetectionDue.State
     overdue, never = states.get(State.OVERDUE, 0), states.get(State.NEVER, 0)
     return {"overdue": overdue, "never": never, "due": overdue + never, "soon": states.get(State.DUE_SOON, 0)}
+
+
+def visible_due_counts(user):
+    """The roll-up's rows of the detection-due states ``user`` may view (the job keeps valid points only)."""
+    if not user.is_authenticated or not user.has_perm(permission_name(DetectionDue, "view")):
+        return DetectionDueCount.objects.none()
+    return DetectionDueCount.objects.within_scope(user, "view").filter(n__gt=0).order_by()
 
 
 def pending_reviews(user):

@@ -3,90 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The roll-up's key, in the order of its unique constraint (the triggers' ON CONFLICT target).
-KEY = "enterprise_id, unit_id, seal_type_id, accessible, is_dynamic"
+from lantian.ldar.rollup_triggers import CountRollup, operations
 
-# PostgreSQL: one statement-level trigger per operation, over the statement's transition tables, so
-# an import of 100,000 points costs one grouped upsert. Changes are netted per key (an edit of a tag
-# writes nothing) and applied in key order (two imports lock the rows in the same order).
-CHANGES = {
-    "insert": f"SELECT {KEY}, 1 AS n FROM new_points WHERE is_valid",
-    "delete": f"SELECT {KEY}, -1 AS n FROM old_points WHERE is_valid",
-}
-CHANGES["update"] = f"{CHANGES['delete']} UNION ALL {CHANGES['insert']}"
-TRANSITIONS = {
-    "insert": "NEW TABLE AS new_points",
-    "delete": "OLD TABLE AS old_points",
-    "update": "OLD TABLE AS old_points NEW TABLE AS new_points",
-}
-POSTGRESQL = "".join(
-    f"""
-CREATE FUNCTION ldar_sealpoint_count_{operation}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO ldar_sealpointcount ({KEY}, n)
-        SELECT {KEY}, sum(n) FROM ({changes}) AS changes
-        GROUP BY {KEY} HAVING sum(n) <> 0 ORDER BY {KEY}
-        ON CONFLICT ({KEY}) DO UPDATE SET n = ldar_sealpointcount.n + excluded.n;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER ldar_sealpoint_count_{operation} AFTER {operation.upper()} ON ldar_sealpoint
-    REFERENCING {TRANSITIONS[operation]}
-    FOR EACH STATEMENT EXECUTE FUNCTION ldar_sealpoint_count_{operation}();
-"""
-    for operation, changes in CHANGES.items()
+SEAL_POINT_COUNTS = CountRollup(
+    name="ldar_sealpoint_count",
+    source="ldar_sealpoint",
+    target="ldar_sealpointcount",
+    key=("enterprise_id", "unit_id", "seal_type_id", "accessible", "is_dynamic"),
+    condition="is_valid",
 )
-POSTGRESQL_REVERSE = "".join(
-    f"DROP TRIGGER ldar_sealpoint_count_{operation} ON ldar_sealpoint; "
-    f"DROP FUNCTION ldar_sealpoint_count_{operation}();"
-    for operation in CHANGES
-)
-
-# SQLite has row-level triggers only: one indexed upsert per point written.
-CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in (*KEY.split(", "), "is_valid"))
-ADD = f"""INSERT INTO ldar_sealpointcount ({KEY}, n)
-    VALUES (new.enterprise_id, new.unit_id, new.seal_type_id, new.accessible, new.is_dynamic, 1)
-    ON CONFLICT ({KEY}) DO UPDATE SET n = n + 1"""
-REMOVE = """UPDATE ldar_sealpointcount SET n = n - 1 WHERE enterprise_id = old.enterprise_id
-    AND unit_id = old.unit_id AND seal_type_id = old.seal_type_id AND accessible = old.accessible
-    AND is_dynamic = old.is_dynamic"""
-SQLITE = [
-    f"""CREATE TRIGGER ldar_sealpoint_count_insert AFTER INSERT ON ldar_sealpoint
-    WHEN new.is_valid BEGIN {ADD}; END""",
-    f"""CREATE TRIGGER ldar_sealpoint_count_delete AFTER DELETE ON ldar_sealpoint
-    WHEN old.is_valid BEGIN {REMOVE}; END""",
-    f"""CREATE TRIGGER ldar_sealpoint_count_update_old AFTER UPDATE ON ldar_sealpoint
-    WHEN old.is_valid AND ({CHANGED}) BEGIN {REMOVE}; END""",
-    f"""CREATE TRIGGER ldar_sealpoint_count_update_new AFTER UPDATE ON ldar_sealpoint
-    WHEN new.is_valid AND ({CHANGED}) BEGIN {ADD}; END""",
-]
-SQLITE_REVERSE = [
-    f"DROP TRIGGER ldar_sealpoint_count_{name}" for name in ("insert", "delete", "update_old", "update_new")
-]
-
-# The points already in the archive.
-FILL = f"""INSERT INTO ldar_sealpointcount ({KEY}, n)
-    SELECT {KEY}, count(*) FROM ldar_sealpoint WHERE is_valid GROUP BY {KEY}"""
-
-
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement)
-    else:
-        raise NotImplementedError(f"seal-point count triggers for {vendor}")
-    schema_editor.execute(FILL)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_REVERSE)
-    else:
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -154,5 +79,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(*operations(SEAL_POINT_COUNTS)),
     ]

@@ -41,7 +41,7 @@ from lantian.ldar.models.repair import (
     SpotCheckReading,
 )
 from lantian.ldar.models.reports import ReportLine, StatisticsReport, ThirdPartyReport
-from lantian.ldar.models.rollups import SealPointCount
+from lantian.ldar.models.rollups import DetectionDueCount, SealPointCount
 
 __all__ = [
     "Area",
@@ -52,6 +52,7 @@ __all__ = [
     "DelayedRepair",
     "DetectionCycle",
     "DetectionDue",
+    "DetectionDueCount",
     "DetectionInstrument",
     "DetectionRecord",
     "DetectorType",

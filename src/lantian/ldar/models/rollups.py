@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lantian.core.models import Organization
 from lantian.core.scope import RestrictedManager
 from lantian.ldar.models.archive import ProcessUnit, SealPoint, SealPointType
+from lantian.ldar.models.repair import DetectionDue
 
 # The triggers write these columns (with "_id" on the references); the migration's SQL names them.
 KEY_FIELDS = ("enterprise", "unit", "seal_type", "accessible", "is_dynamic")
@@ -48,3 +49,29 @@ class SealPointCount(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id}/{self.unit_id}/{self.seal_type_id}: {self.n}"
+
+
+class DetectionDueCount(models.Model):
+    """The seal points per enterprise and detection-due state (``DetectionDue``, which the repair
+    module's periodic job rewrites), kept by triggers on ``ldar_detectiondue`` (migration
+    ``0011_detectiondue_counts``)."""
+
+    enterprise = _reference(Organization, _("enterprise"))
+    state = models.CharField(_("status"), max_length=10)
+    n = models.IntegerField(_("seal points"), default=0)
+
+    # Read with the due states' own scope.
+    scope_path = DetectionDue.scope_path
+    scope_follows_links = DetectionDue.scope_follows_links
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("detection-due count")
+        verbose_name_plural = _("detection-due counts")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=("enterprise", "state"), name="ldar_detectionduecount_key")
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id}/{self.state}: {self.n}"
