@@ -1,4 +1,5 @@
-"""Generating the detection reports from the records (spec §4): counts in SQL, one query per column."""
+"""Generating the detection reports from the records (spec §4): counts in SQL, one grouped query for the
+seal points and one for the records."""
 
 from __future__ import annotations
 
@@ -35,32 +36,35 @@ def generate_lines(report: StatisticsReport) -> StatisticsReport:
         recorded_inaccessible = InaccessiblePoint.objects.filter(cycle_id=report.cycle_id).values(
             "seal_point_id"
         )
-        inaccessible = counts(points.filter(Q(accessible=False) | Q(pk__in=recorded_inaccessible)), place)
+        inaccessible = Q(accessible=False) | Q(pk__in=recorded_inaccessible)
     else:
         records = DetectionRecord.objects.filter(
             seal_point__enterprise_id=report.enterprise_id, cycle__year=report.year
         )
-        inaccessible = counts(points.filter(accessible=False), place)
-    controlled = counts(points, place)
-    detected = counts(records, place, distinct=True)
-    leaking = counts(records.filter(is_leak=True), place, distinct=True)
-    over = counts(records.filter(net_value__gt=OVER), place, distinct=True)
-    times = counts(records.filter(is_leak=True), place)
+        inaccessible = Q(accessible=False)
+    point_counts = grouped(
+        points, place, controlled=Count("pk"), inaccessible=Count("pk", filter=inaccessible)
+    )
+    leak = Q(is_leak=True)
+    record_counts = grouped(
+        records,
+        place,
+        detected=Count("seal_point", distinct=True),
+        leaking=Count("seal_point", distinct=True, filter=leak),
+        over_1000=Count("seal_point", distinct=True, filter=Q(net_value__gt=OVER)),
+        leak_times=Count("pk", filter=leak),
+    )
     names = label_names(points, place)
 
     report.lines.all().delete()
-    keys = sorted(set(controlled) | set(detected), key=lambda key: names.get(key, ("", ""))[0])
+    keys = sorted(set(point_counts) | set(record_counts), key=lambda key: names.get(key, ("", ""))[0])
+    empty = {"controlled": 0, "inaccessible": 0, "detected": 0, "leaking": 0, "over_1000": 0, "leak_times": 0}
     ReportLine.objects.bulk_create(
         ReportLine(
             report=report,
             position=position,
             label=names.get(key, ("", str(key)))[1],
-            controlled=controlled.get(key, 0),
-            inaccessible=inaccessible.get(key, 0),
-            detected=detected.get(key, 0),
-            leaking=leaking.get(key, 0),
-            over_1000=over.get(key, 0),
-            leak_times=times.get(key, 0),
+            **(empty | point_counts.get(key, {}) | record_counts.get(key, {})),
         )
         for position, key in enumerate(keys, start=1)
     )
@@ -69,12 +73,10 @@ def generate_lines(report: StatisticsReport) -> StatisticsReport:
     return report
 
 
-def counts(queryset, place: str, *, distinct: bool = False) -> dict[int, int]:
-    """Rows (or distinct seal points) by unit or seal-point type id."""
-    measure = Count("seal_point", distinct=True) if distinct else Count("pk")
-    return dict(
-        queryset.order_by().values_list(f"{place}_id").annotate(n=measure).values_list(f"{place}_id", "n")
-    )
+def grouped(queryset, place: str, **measures) -> dict[int, dict[str, int]]:
+    """Unit or seal-point type id → the measures (counts), in one grouped query."""
+    rows = queryset.order_by().values(f"{place}_id").annotate(**measures)
+    return {row.pop(f"{place}_id"): row for row in rows}
 
 
 def label_names(points, place: str) -> dict[int, tuple[str, str]]:
