@@ -44,6 +44,17 @@ TAG = ChainLevel(
 )
 
 
+def relate(obj, name: str, value) -> None:
+    """``setattr(obj, name, value)`` for a foreign key to a stored object, without the descriptor's
+    type and router checks on every row: the rows and the objects the import relates them to are read
+    from the same database (the descriptor runs when the row has no database yet)."""
+    if obj._state.db is None or value._state.db != obj._state.db:
+        setattr(obj, name, value)
+        return
+    obj.__dict__[obj._meta.get_field(name).attname] = value.pk
+    obj._state.fields_cache[name] = value
+
+
 class DetectionImportSpec(ImportSpec):
     def prepare(self, importer):
         cycles = DetectionCycle.objects.select_related("enterprise")
@@ -92,7 +103,8 @@ class DetectionImportSpec(ImportSpec):
                 )
             )
             importer.loaded_groups.add(enterprise.pk)
-        obj.cycle = cycle
+        relate(obj, "cycle", cycle)
+        relate(obj, "agency", cycle.agency)  # as ``derive`` sets it from the cycle
         obj._groups, obj._thresholds = importer.groups, importer.thresholds
         obj._orders, obj._permits = importer.orders, importer.permits
 

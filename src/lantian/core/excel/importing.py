@@ -1128,8 +1128,8 @@ class ChangeLog:
             }
             for field, attname in other:
                 new = values[attname] if attname in values else self.read(obj, field, attname)
-                if new is not None:
-                    changes[field.name] = [None, self.change_value(new)]
+                if new is not None:  # a float or an id as it is (change_value would return it unchanged)
+                    changes[field.name] = [None, new if type(new) in PRIMITIVES else self.change_value(new)]
             tracked = ()
         for field, attname in tracked:
             if attname is None:  # a field auditlog converts (dates and times, JSON): its own way
