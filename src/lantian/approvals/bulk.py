@@ -6,7 +6,7 @@ per batch and SQLite one prepared ``UPDATE`` run for every row (``executemany``)
 back to ``bulk_update``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import connections, router
 
@@ -18,10 +18,14 @@ PLAIN = frozenset(
 )
 
 
-def set_columns(model, fields: Sequence[str], rows: Sequence[tuple], batch_size: int = BATCH) -> int:
-    """Set ``fields`` of the rows given as ``(pk, value of each field…)``; returns the rows written."""
+def set_columns(
+    model, fields: Sequence[str], rows: Sequence[tuple], same: Mapping | None = None, batch_size: int = BATCH
+) -> int:
+    """Set ``fields`` of the rows given as ``(pk, value of each field…)``, and the fields of ``same`` to
+    its values in every one of them; returns the rows written."""
     if not rows:
         return 0
+    same = same or {}
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
@@ -37,14 +41,22 @@ def set_columns(model, fields: Sequence[str], rows: Sequence[tuple], batch_size:
             )
             for pk, *values in rows
         ]
+    shared = {meta.get_field(name): value for name, value in same.items()}
+    shared_sql = [f"{connection.ops.quote_name(field.column)} = %s" for field in shared]
+    shared_params = [field.get_db_prep_save(value, connection) for field, value in shared.items()]
     table = connection.ops.quote_name(meta.db_table)
     pk_column = connection.ops.quote_name(meta.pk.column)
     names = [connection.ops.quote_name(field.column) for field in columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             assignments = ", ".join(
-                f"{name} = CAST(v.{name} AS {field.db_type(connection)})"
-                for name, field in zip(names, columns, strict=True)
+                [
+                    *(
+                        f"{name} = CAST(v.{name} AS {field.db_type(connection)})"
+                        for name, field in zip(names, columns, strict=True)
+                    ),
+                    *shared_sql,
+                ]
             )
             row_sql = f"({', '.join(['%s'] * (len(columns) + 1))})"
             values_as = f"v({pk_column}, {', '.join(names)})"
@@ -54,15 +66,17 @@ def set_columns(model, fields: Sequence[str], rows: Sequence[tuple], batch_size:
                     f"UPDATE {table} AS t SET {assignments} "
                     f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS {values_as} "
                     f"WHERE t.{pk_column} = CAST(v.{pk_column} AS {meta.pk.rel_db_type(connection)})",
-                    [value for row in batch for value in row],
+                    [*shared_params, *(value for row in batch for value in row)],
                 )
         elif connection.vendor == "sqlite":
-            assignments = ", ".join(f"{name} = %s" for name in names)
+            assignments = ", ".join([*(f"{name} = %s" for name in names), *shared_sql])
             cursor.executemany(
                 f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s",
-                [(*values, pk) for pk, *values in prepared],
+                [(*values, *shared_params, pk) for pk, *values in prepared],
             )
         else:
-            objects = [model(pk=pk, **dict(zip(fields, values, strict=True))) for pk, *values in rows]
-            model._base_manager.using(connection.alias).bulk_update(objects, fields, batch_size=1000)
+            objects = [model(pk=pk, **dict(zip(fields, values, strict=True)), **same) for pk, *values in rows]
+            model._base_manager.using(connection.alias).bulk_update(
+                objects, [*fields, *same], batch_size=1000
+            )
     return len(rows)

@@ -2,8 +2,8 @@
 
 Pages read the stored ``clock_state`` / ``remaining`` / ``overdue_by``; nothing is computed per row
 on page load. The rules are those of the pure kernel ``standards.clock.item_clock``. The job reads
-columns (no model instances), computes every clock and writes back only the rows whose clock changed;
-``clock_at`` of every row it computed is set in one statement per chunk.
+columns (no model instances), computes every clock and writes back only the rows whose clock changed
+(with ``clock_at``); the unchanged rows get their ``clock_at`` in one statement per chunk.
 """
 
 from datetime import timedelta
@@ -69,9 +69,9 @@ def refresh_clocks(now=None, queryset=None) -> int:
             if values != tuple(stored):
                 changed.append((pk, *values))
         with transaction.atomic():
-            # stamped first: writing the clocks may take rows out of a queryset that filters on them
-            ItemInstance.objects.filter(pk__in=chunk.values("pk")).update(clock_at=now)
-            set_columns(ItemInstance, FIELDS, changed)
+            set_columns(ItemInstance, FIELDS, changed, same={"clock_at": now})
+            # the unchanged rows: still in the chunk (their fields did not change), not stamped yet
+            chunk.exclude(clock_at=now).update(clock_at=now)
     return len(ids)
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from lantian.approvals.standards import status as S
 
@@ -115,10 +116,11 @@ def item_clock(
         raise ValueError(f"a time limit is a positive number, got {limit!r}")
     tz = calendar.tz
     now = _naive(now, tz)
-    ordered = sorted(((int(code), _naive(moment, tz)) for code, moment in events), key=lambda e: e[1])
-    for code, _moment in ordered:
-        if code not in S.CODES:
-            raise ValueError(f"unknown handling status code {code}")
+    ordered = [(int(code), _naive(moment, tz)) for code, moment in events]
+    ordered.sort(key=itemgetter(1))
+    if not S.CODES.issuperset(code for code, _moment in ordered):
+        unknown = next(code for code, _moment in ordered if code not in S.CODES)
+        raise ValueError(f"unknown handling status code {unknown}")
     start = next((m for c, m in ordered if c == S.ACCEPTED), None)
     if start is None:
         start = next((m for c, m in ordered if c == S.HANDLING_START), None)
