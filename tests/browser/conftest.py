@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.snapshots import SqliteSnapshot
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -117,10 +119,18 @@ def restore_migrated_data():
     seed_rules(AlarmRule)
 
 
+_demo = SqliteSnapshot()
+
+
 @pytest.fixture
 def demo_site(transactional_db, live_server):
+    """The demo city. Building it is most of a browser test's cost: on in-memory SQLite the first
+    test of a process builds it and keeps a copy, later ones put the copy back (the demo writes no
+    files and no cache entries, so the database is all of it)."""
     from django.core.management import call_command
 
-    restore_migrated_data()
-    call_command("demo", stdout=io.StringIO())
+    if not _demo.restore():
+        restore_migrated_data()
+        call_command("demo", stdout=io.StringIO())
+        _demo.take()
     return live_server.url
