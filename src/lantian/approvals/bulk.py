@@ -1,16 +1,16 @@
 """Writing derived columns of many rows at once, faster than ``QuerySet.bulk_update``.
 
 ``bulk_update`` builds one ``CASE WHEN pk = … THEN …`` per field and batch: its cost in Python and in
-the database grows with the square of the batch. Here PostgreSQL gets one ``UPDATE … FROM (VALUES …)``
-per batch and SQLite one prepared ``UPDATE`` run for every row (``executemany``); other databases fall
-back to ``bulk_update``.
+the database grows with the square of the batch. Here PostgreSQL gets one ``UPDATE … FROM unnest(…)``
+with an array per column and batch, SQLite one prepared ``UPDATE`` run for every row (``executemany``);
+other databases fall back to ``bulk_update``.
 """
 
 from collections.abc import Mapping, Sequence
 
 from django.db import connections, router
 
-BATCH = 5000
+BATCH = 20_000
 # Fields whose Python values the database drivers take as they are: no per-value preparation.
 PLAIN = frozenset(
     {"BooleanField", "CharField", "FloatField", "IntegerField", "PositiveIntegerField", "SmallIntegerField"}
@@ -49,24 +49,17 @@ def set_columns(
     names = [connection.ops.quote_name(field.column) for field in columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            assignments = ", ".join(
-                [
-                    *(
-                        f"{name} = CAST(v.{name} AS {field.db_type(connection)})"
-                        for name, field in zip(names, columns, strict=True)
-                    ),
-                    *shared_sql,
-                ]
-            )
-            row_sql = f"({', '.join(['%s'] * (len(columns) + 1))})"
-            values_as = f"v({pk_column}, {', '.join(names)})"
+            # one array parameter per column: the query text stays short whatever the batch
+            assignments = ", ".join([*(f"{name} = v.{name}" for name in names), *shared_sql])
+            types = [meta.pk.rel_db_type(connection), *(field.db_type(connection) for field in columns)]
+            arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
             for start in range(0, len(prepared), batch_size):
                 batch = prepared[start : start + batch_size]
                 cursor.execute(
                     f"UPDATE {table} AS t SET {assignments} "
-                    f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS {values_as} "
-                    f"WHERE t.{pk_column} = CAST(v.{pk_column} AS {meta.pk.rel_db_type(connection)})",
-                    [*shared_params, *(value for row in batch for value in row)],
+                    f"FROM unnest({arrays}) AS v({pk_column}, {', '.join(names)}) "
+                    f"WHERE t.{pk_column} = v.{pk_column}",
+                    [*shared_params, *(list(column) for column in zip(*batch, strict=True))],
                 )
         elif connection.vendor == "sqlite":
             assignments = ", ".join([*(f"{name} = %s" for name in names), *shared_sql])
