@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from lantian.air import anomalies, audit, daily, evaluation, hourly_import, pipeline, synthetic
 from lantian.air.models import Anomaly, AuditMark, DailyMonth, DailyValue, HourlyValue, PipelineState, Station
+from lantian.air.parameters import BY_ID, POLLUTANT_IDS
 from lantian.air.standards import evaluation as kernel
+from lantian.air.standards import realtime_aqi
 from lantian.hj212.models import Device
 from tests.air.cases import station, township
 
@@ -370,6 +372,18 @@ def test_the_live_table_follows_new_data_and_stays_in_its_scope(tree, network, c
     assert [pm25[s.code] for s in stations] == [
         None if np.isnan(v) else round(float(v)) for v in more["PM2.5"][:, -1]
     ]
+
+    for rules in ("2012", "2026"):  # the hours read for the table give the reports of all hours
+        table = client.get(f"/air/live/data/?rules={rules}").json()["stations"]
+        everything = daily.hours_array([s.pk for s in stations], _hour(FIRST, 0), (DAYS + 1) * 24)
+        report = realtime_aqi(
+            {BY_ID[pid].key: everything[:, i] for i, pid in enumerate(POLLUTANT_IDS)}, rules
+        )
+        aqi = {s["code"]: s["aqi"] for s in table}
+        assert [aqi[s.code] for s in stations] == [
+            None if np.isnan(a) else int(a) for a in report.aqi.aqi[:, -1]
+        ]
+        assert any(aqi[s.code] for s in stations)
 
     township(tree)
     client.logout()

@@ -10,6 +10,7 @@ validity can be judged under either rule set. Each station-month is also kept pa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -41,9 +42,18 @@ def hourly_arrays(station_ids: list[int], first: date, last: date, *, audited: b
     return hours_array(station_ids, day_start(first), ((last - first).days + 1) * 24, audited=audited)
 
 
-def hours_array(station_ids: list[int], start: datetime, hours: int, *, audited: bool = False):
+def hours_array(
+    station_ids: list[int],
+    start: datetime,
+    hours: int,
+    *,
+    audited: bool = False,
+    first_hours: Mapping[int, int] | None = None,
+):
     """(stations, 6 pollutants, hours) values of the hours starting at ``start``. Read with one SQL
-    statement that gives each value's hour offset, so no datetime is built per row."""
+    statement that gives each value's hour offset, so no datetime is built per row. ``first_hours``:
+    parameter id → the first hour read of it (the hours before stay NaN), for readers that need fewer
+    hours of some pollutants."""
     values = np.full((len(station_ids), len(POLLUTANT_IDS), hours), np.nan)
     if not station_ids:
         return values
@@ -56,14 +66,24 @@ def hours_array(station_ids: list[int], start: datetime, hours: int, *, audited:
     table = HourlyValue._meta.db_table
     marks = f" AND audit NOT IN ({','.join(str(r) for r in INVALIDATING)})" if audited else ""
     ids = ",".join(str(int(s)) for s in station_ids)
+    firsts: dict[int, list[int]] = {}
+    for pid in POLLUTANT_IDS:
+        firsts.setdefault((first_hours or {}).get(pid, 0), []).append(pid)
+    since = " OR ".join(
+        f"parameter IN ({','.join(map(str, pids))}) AND time >= %s" for pids in firsts.values()
+    )
     sql = (
         f"SELECT station_id, {hour_offset_sql()}, parameter, value FROM {table} "
         f"WHERE station_id IN ({ids}) AND time >= %s AND time < %s AND valid AND value IS NOT NULL "
-        f"AND parameter <= {max(POLLUTANT_IDS)}{marks}"
+        f"AND ({since}){marks}"
     )
     begin = ops.adapt_datetimefield_value(start)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [begin, begin, ops.adapt_datetimefield_value(stop)])
+        cursor.execute(
+            sql,
+            [begin, begin, ops.adapt_datetimefield_value(stop)]
+            + [ops.adapt_datetimefield_value(start + timedelta(hours=first)) for first in firsts],
+        )
         data = cursor.fetchall()
     if data:
         array = np.array(data, dtype=np.float64)

@@ -1,6 +1,7 @@
 """The live view's figures: the latest hour's real-time AQI of every visible station, and a
 station's last 72 hours (issue 15 item 5). Real-time reports use the kernel's ``realtime_aqi``
-(2012: PM from the 24-hour moving mean; 2026: from the 1-hour value), so 24 hours are read."""
+(2012: PM from the 24-hour moving mean; 2026: from the 1-hour value), so up to 24 hours before the
+reported hours are read, of each pollutant only those its report is made of (``realtime_hours``)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from django.utils.translation import get_language
 
 from . import daily
 from .models import HourlyValue, PipelineState, Station
-from .parameters import BY_ID, POLLUTANT_IDS
+from .parameters import BY_ID, BY_KEY, POLLUTANT_IDS
 from .pipeline import WATERMARK
-from .standards import POLLUTANTS, realtime_aqi
+from .standards import POLLUTANTS, realtime_aqi, realtime_hours
 from .standards.levels import LEVELS
 
 HISTORY = 24  # hours read before the reported hour (24-hour moving means)
@@ -50,7 +51,9 @@ def latest_hour(station_ids: list[int]) -> datetime | None:
 def reports(station_ids: list[int], end: datetime, hours: int, rules: str):
     """Values (stations, 6, hours) ending with the hour starting at ``end`` and their real-time AQI."""
     start = end - timedelta(hours=hours + HISTORY - 1)
-    values = daily.hours_array(station_ids, start, hours + HISTORY)
+    needed = realtime_hours(rules)
+    first_hours = {BY_KEY[p].id: HISTORY + 1 - needed[p] for p in needed}
+    values = daily.hours_array(station_ids, start, hours + HISTORY, first_hours=first_hours)
     hourly = {BY_ID[pid].key: values[:, i] for i, pid in enumerate(POLLUTANT_IDS)}
     report = realtime_aqi(hourly, rules)
     return values[:, :, HISTORY:], report, start + timedelta(hours=HISTORY)

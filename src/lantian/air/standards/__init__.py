@@ -11,7 +11,7 @@ from .composite import CompositeIndex, change_rate, composite_index, rank
 from .exact import ExactArray
 from .figures import Reported
 from .iaqi import iaqi, iaqi_array
-from .pipelines import SeriesReport, daily_aqi, realtime_aqi
+from .pipelines import SeriesReport, daily_aqi, realtime_aqi, realtime_hours
 from .pollutants import POLLUTANTS
 from .rules import RULES_2012, RULES_2026, SWITCH_DAY, Rules, rules_for
 from .statistics import (
@@ -63,6 +63,7 @@ __all__ = [
     "publish",
     "rank",
     "realtime_aqi",
+    "realtime_hours",
     "rules_for",
     "valid_days",
     "year_is_valid",

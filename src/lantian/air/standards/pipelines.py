@@ -34,6 +34,16 @@ def realtime_aqi(hourly: Mapping[str, ArrayLike | ExactArray], rules: str) -> Se
     return _report(hourly, "1h", rules, _realtime_value)
 
 
+def realtime_hours(rules: str) -> dict[str, int]:
+    """The hours of each pollutant that one hour's real-time report is made of: its longest moving
+    mean, counting the indicator reported above a table's top (HJ 633-2012: SO2 24-hour)."""
+    rules = check_rules(rules)
+    hours: dict[str, int] = {}
+    for pollutant, averaging in _indicators("1h", rules):
+        hours[pollutant] = max(hours.get(pollutant, 1), int(averaging[:-1]))
+    return hours
+
+
 def daily_aqi(hourly: Mapping[str, ArrayLike | ExactArray], rules: str) -> SeriesReport:
     """Daily AQI reports: 24-hour means, O3 MDA8 and daily maximum 1-hour value."""
     rules = check_rules(rules)
