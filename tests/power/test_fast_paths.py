@@ -99,3 +99,76 @@ def test_quarter_hours_equal_a_reading_by_reading_computation(tree):
             assert row.power_avg == pytest.approx(average)
             if running is not None:
                 assert row.running_samples == running
+
+
+def uncovered_reading_sets(user, now):
+    """The overview's production running without treatment as it was computed before: the running
+    facilities as Python sets, the serving links walked in Python."""
+    from django.db.models import F
+
+    from lantian.power.models import MonitoringPoint, TreatmentFacility
+    from lantian.power.overview import QUARTER, last_quarter
+
+    quarter = last_quarter(now)
+    points = MonitoringPoint.objects.restrict(user, "view").filter(is_active=True)
+
+    def running(kind, field):
+        rows = Rollup.objects.filter(
+            step=QUARTER, start=quarter, point__in=points.filter(kind=kind).values("pk"),
+            running_samples__gt=F("samples") / 2.0,
+        )  # fmt: skip
+        return set(rows.values_list(f"point__{field}", flat=True))
+
+    producing = running("production", "production_facility_id")
+    treating = running("treatment", "treatment_facility_id")
+    serves = TreatmentFacility.serves.through.objects.filter(
+        productionfacility_id__in=producing,
+        treatmentfacility__in=TreatmentFacility.objects.restrict(user, "view").values("pk"),
+    ).values_list("productionfacility_id", "treatmentfacility_id", "treatmentfacility__enterprise_id")
+    served = {}
+    for production, treatment, enterprise in serves:
+        served.setdefault(production, [enterprise, False])
+        served[production][1] |= treatment in treating
+    return quarter, sorted((p, e) for p, (e, on) in served.items() if not on)
+
+
+def test_production_without_treatment_equals_the_set_computation(tree):
+    from lantian.power.models import MonitoringPoint, ProductionFacility, TreatmentFacility
+    from lantian.power.overview import production_without_treatment
+    from tests.power.factories import point
+
+    now = timezone.now()
+    quarter = ingest.floor_to(now, 900, 8 * 3600) - datetime.timedelta(minutes=15)
+    sites = [plant(tree.ent_a1), plant(tree.ent_a2), plant(tree.ent_b1)]
+    # A1: a second production line served by two treatments, one of them running; a third line
+    # served by nothing; A2 treats; B1 does not, and its second line averaged below its threshold.
+    second = ProductionFacility.objects.create(enterprise=tree.ent_a1, code="SC02", name="二线")
+    third = ProductionFacility.objects.create(enterprise=tree.ent_a1, code="SC03", name="三线")
+    spare = TreatmentFacility.objects.create(enterprise=tree.ent_a1, code="ZW02", name="备用")
+    spare.serves.set([second])
+    sites[0].treatment.serves.add(second)
+    readings = {
+        sites[0].production_point.pk: 50.0, sites[0].treatment_point.pk: 1.0,
+        sites[1].production_point.pk: 50.0, sites[1].treatment_point.pk: 30.0,
+        sites[2].production_point.pk: 50.0, sites[2].treatment_point.pk: 0.0,
+        point(tree.ent_a1, MonitoringPoint.Kind.PRODUCTION, second).pk: 40.0,
+        point(tree.ent_a1, MonitoringPoint.Kind.TREATMENT, spare).pk: 20.0,
+        point(tree.ent_a1, MonitoringPoint.Kind.PRODUCTION, third).pk: 40.0,
+    }  # fmt: skip
+    for point_id, power in readings.items():
+        write_readings(point_id, quarter, np.full(15, power))
+    b1_second = ProductionFacility.objects.create(enterprise=tree.ent_b1, code="SC02", name="二线")
+    sites[2].treatment.serves.add(b1_second)
+    halfway = point(tree.ent_b1, MonitoringPoint.Kind.PRODUCTION, b1_second)
+    write_readings(
+        halfway.pk, quarter, np.concatenate([np.full(7, 20.0), np.full(8, 0.0)])
+    )  # 9.3 kW on average
+    ingest.mark_dirty(quarter)
+    ingest.rollup()
+    for user in (tree.city_admin, tree.county_a_admin, tree.county_b_admin, tree.ent_a1_admin):
+        expected = uncovered_reading_sets(user, now)
+        assert production_without_treatment(user, now) == expected
+    assert production_without_treatment(tree.city_admin, now)[1] == [
+        (sites[0].production.pk, tree.ent_a1.pk),
+        (sites[2].production.pk, tree.ent_b1.pk),
+    ]

@@ -275,19 +275,27 @@ def _evaluate_chunk(rule_objects, chunk: Pairs, start, end, nights=()):
 def save_episodes(episodes) -> tuple[int, int, set[int]]:
     """Open an event per new episode, extend the event of a continuing one: (opened, extended, the
     events' ids). An episode continues an event of its rule and pair that starts with it, or that is
-    ongoing and reaches its start (a run read from a later window start than its own)."""
-    opened = extended = 0
-    touched = set()
+    ongoing and reaches its start (a run read from a later window start than its own).
+
+    The events an episode may continue are read in one query and matched in memory, episode after
+    episode as they come; new events are written in bulk, extended ones updated in bulk."""
+    if not episodes:
+        return 0, 0, set()
+    candidates: dict[tuple, list[AlarmEvent]] = {}
+    rows = AlarmEvent.objects.filter(
+        Q(ongoing=True) | Q(start__in={episode[4] for episode in episodes}),
+        rule__in={episode[0].pk for episode in episodes},
+    ).only("pk", "rule_id", "production_facility_id", "treatment_facility_id", "start", "end", "ongoing")
+    for event in rows.order_by("pk"):
+        key = (event.rule_id, event.production_facility_id, event.treatment_facility_id)
+        candidates.setdefault(key, []).append(event)
+    created, changed, touched = [], {}, []
+    extended = 0
     for rule, enterprise, production, treatment, start, end, ongoing in episodes:
-        same_pair = AlarmEvent.objects.filter(
-            rule=rule, production_facility_id=production, treatment_facility_id=treatment
-        )
-        event = (
-            same_pair.filter(start=start).first()
-            or same_pair.filter(ongoing=True, start__lte=start, end__gte=start).order_by("-start").first()
-        )
+        same_pair = candidates.setdefault((rule.pk, production, treatment), [])
+        event = _continued(same_pair, start)
         if event is None:
-            event = AlarmEvent.objects.create(
+            event = AlarmEvent(
                 enterprise_id=enterprise,
                 rule=rule,
                 kind=rule.kind,
@@ -298,13 +306,27 @@ def save_episodes(episodes) -> tuple[int, int, set[int]]:
                 ongoing=ongoing,
                 parameters=rule_parameters(rule),
             )
-            opened += 1
+            same_pair.append(event)
+            created.append(event)
         elif event.end != end or event.ongoing != ongoing:
             event.end, event.ongoing = max(event.end, end), ongoing
-            event.save(update_fields=["end", "ongoing"])
+            if event.pk is not None:
+                changed[event.pk] = event
             extended += 1
-        touched.add(event.pk)
-    return opened, extended, touched
+        touched.append(event)
+    AlarmEvent.objects.bulk_create(created, batch_size=1000)
+    AlarmEvent.objects.bulk_update(changed.values(), ["end", "ongoing"], batch_size=1000)
+    return len(created), extended, {event.pk for event in touched}
+
+
+def _continued(events: list[AlarmEvent], start) -> AlarmEvent | None:
+    """The event of one rule and pair an episode from ``start`` continues: the first (by id) that
+    starts with it, else the ongoing one with the latest start that reaches it."""
+    for event in events:
+        if event.start == start:
+            return event
+    reaching = [event for event in events if event.ongoing and event.start <= start <= event.end]
+    return max(reaching, key=lambda event: event.start, default=None)
 
 
 def rule_parameters(rule: AlarmRule) -> dict:

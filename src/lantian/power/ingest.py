@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from lantian.power import partitions
 from lantian.power.models import Watermark
-from lantian.power.sql import bucket, db_time, is_postgres, local_offset_seconds, upsert
+from lantian.power.sql import (
+    BATCH_WORK_MEM,
+    WORK_MEM_SQL,
+    bucket,
+    db_time,
+    is_postgres,
+    local_offset_seconds,
+    upsert,
+)
 
 SETTLE = datetime.timedelta(seconds=30)
 BATCH_PACKETS = 200_000
@@ -195,8 +203,6 @@ ROLLUP_COLUMNS = (
 # Rows reach the primary key's b-tree in its order: neighbouring leaf pages instead of one random
 # page per row.
 INSERT_ORDER = "ORDER BY 1, 3"
-# A day of a city's quarter hours (2 million groups) aggregates in memory instead of spilling to disk.
-ROLLUP_WORK_MEM = "512MB"
 
 
 def _rollup_from_rollups(cursor, source: int, step: int, since, offset) -> int:
@@ -233,7 +239,7 @@ def rollup(now: datetime.datetime | None = None, since: datetime.datetime | None
         # rewrites is computed whole from the level below.
         with connection.cursor() as cursor:
             if is_postgres():
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [ROLLUP_WORK_MEM])
+                cursor.execute(WORK_MEM_SQL, [BATCH_WORK_MEM])
             counts = [
                 _rollup_from_readings(cursor, floor_to(since, 900, offset), offset),
                 _rollup_from_rollups(cursor, 900, 3600, floor_to(since, 3600, offset), offset),

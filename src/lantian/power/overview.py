@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 
 from lantian.core.models import Organization
@@ -22,35 +22,43 @@ def last_quarter(now: datetime.datetime) -> datetime.datetime:
     return floor_to(now, QUARTER, local_offset_seconds(now)) - datetime.timedelta(seconds=QUARTER)
 
 
-def running_facilities(points, quarter, kind: str, field: str) -> set[int]:
-    """Facilities of ``kind`` with a point running most of the quarter (a set of ids)."""
-    rows = Rollup.objects.filter(
+def running_points(points, quarter, kind: str):
+    """Roll-ups of the quarter of ``points`` of ``kind`` running most of it."""
+    return Rollup.objects.filter(
         step=QUARTER,
         start=quarter,
         point__in=points.filter(kind=kind).values("pk"),
         running_samples__gt=F("samples") / 2.0,
     )
-    return set(rows.values_list(f"point__{field}", flat=True))
 
 
 def production_without_treatment(user, now) -> tuple[datetime.datetime, list[tuple[int, int]]]:
     """(the quarter, [(production facility id, enterprise id)]) of production facilities running
-    while none of the treatment facilities serving them runs."""
+    while none of the treatment facilities serving them runs: one query, the facilities' running
+    state never leaves the database."""
     quarter = last_quarter(now)
     points = MonitoringPoint.objects.restrict(user, "view").filter(is_active=True)
-    producing = running_facilities(points, quarter, MonitoringPoint.Kind.PRODUCTION, "production_facility_id")
-    treating = running_facilities(points, quarter, MonitoringPoint.Kind.TREATMENT, "treatment_facility_id")
-    serves = TreatmentFacility.serves.through.objects.filter(
-        productionfacility_id__in=producing,
-        treatmentfacility__in=TreatmentFacility.objects.restrict(user, "view").values("pk"),
-    ).values_list("productionfacility_id", "treatmentfacility_id", "treatmentfacility__enterprise_id")
-    served: dict[int, list] = {}
-    for production, treatment, enterprise in serves:
-        served.setdefault(production, [enterprise, False])
-        served[production][1] |= treatment in treating
-    return quarter, sorted(
-        (production, enterprise) for production, (enterprise, any_on) in served.items() if not any_on
+    producing = running_points(points, quarter, MonitoringPoint.Kind.PRODUCTION).values(
+        "point__production_facility_id"
     )
+    treating = running_points(points, quarter, MonitoringPoint.Kind.TREATMENT).values(
+        "point__treatment_facility_id"
+    )
+    rows = (
+        TreatmentFacility.serves.through.objects.filter(
+            productionfacility_id__in=producing,
+            treatmentfacility__in=TreatmentFacility.objects.restrict(user, "view").values("pk"),
+        )
+        .values("productionfacility_id")
+        .annotate(
+            enterprise=Min("treatmentfacility__enterprise_id"),
+            running=Count("pk", filter=Q(treatmentfacility_id__in=treating)),
+        )
+        .filter(running=0)
+        .order_by("productionfacility_id")
+        .values_list("productionfacility_id", "enterprise")
+    )
+    return quarter, list(rows)
 
 
 def online_enterprises(user, now) -> tuple[int, int]:
