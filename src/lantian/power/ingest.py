@@ -200,9 +200,9 @@ def _rollup_from_readings(cursor, since, offset) -> int:
 ROLLUP_COLUMNS = (
     "point_id, step, start, samples, power_avg, power_min, power_max, energy_min, energy_max, running_samples"
 )
-# Rows reach the primary key's b-tree in its order: neighbouring leaf pages instead of one random
-# page per row.
-INSERT_ORDER = "ORDER BY 1, 3"
+# Rows are written in time order, as the minute job writes them: a quarter hour of every point (what
+# the city overview reads) lies on a few pages, and each index is filled in passes instead of at random.
+INSERT_ORDER = "ORDER BY 3, 1"
 
 
 def _rollup_from_rollups(cursor, source: int, step: int, since, offset) -> int:
