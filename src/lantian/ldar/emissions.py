@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 from django.db import connection, connections, transaction
-from django.db.models import BigIntegerField, Func, Q
+from django.db.models import Field, Func, Q
 from django.utils import timezone
 
 from lantian.ldar import standards
@@ -258,13 +258,18 @@ class Readings:
 
 
 class StoredMoment(Func):
-    """A time column as read in bulk by ``Readings.of``: on PostgreSQL the microseconds since the epoch
-    (an integer the driver reads without building a datetime per row), elsewhere the stored value."""
+    """A time column as read in bulk by ``Readings.of`` without a datetime built per row: on PostgreSQL
+    the microseconds since the epoch, on SQLite the stored UTC text (an expression escapes the driver's
+    per-column datetime converter); numpy reads either at once. Read raw, not through a queryset."""
 
-    output_field = BigIntegerField()
+    output_field = Field()
 
     def as_sql(self, compiler, connection, **extra):
         return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST({sql} AS TEXT)", params
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
