@@ -6,7 +6,9 @@ JSON-ready dicts in the shapes of ``lantian.core.dashboards.Widget``; the views 
 them. Repair figures come from the repair tasks (``models.repair.RepairTask``): a routine repair is
 a task closed without a delay, a delayed repair one whose delay the bureau approved. Readings and
 leaks per month come from the monthly statistics (``RepairMonth``) and the days a point is due for
-detection from ``DetectionDue``, both kept by the repair module's periodic jobs.
+detection from ``DetectionDue``, both kept by the repair module's periodic jobs. Seal points and due
+states are counted from the roll-ups database triggers keep (``models.rollups``: a few rows per unit
+or enterprise instead of 250,000 points), read with the permission and scope of the rows they count.
 """
 
 from __future__ import annotations
