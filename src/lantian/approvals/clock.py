@@ -41,10 +41,14 @@ def clock_values(cal, limit, unit, events, now) -> tuple:
     return clock.state, round(clock.remaining, 4), round(clock.overdue, 4), used, clock.suspended
 
 
-def _events(instances) -> dict[int, list]:
+def _events(instances, first: int, last: int) -> dict[int, list]:
+    """The (code, time) events of ``instances``, whose keys run from ``first`` to ``last``."""
     events: dict[int, list] = {}
     for instance_id, code, moment in (
-        HandlingRecord.objects.filter(instance__in=instances.values("pk"))
+        # the key range too: PostgreSQL then reads the records through their index, not all of them
+        HandlingRecord.objects.filter(
+            instance__gte=first, instance__lte=last, instance__in=instances.values("pk")
+        )
         .order_by("instance_id", "sequence")
         .values_list("instance_id", "status", "handled_at")
     ):
@@ -61,8 +65,9 @@ def refresh_clocks(now=None, queryset=None) -> int:
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         # a range of primary keys rather than a list of them: the queries stay short
-        chunk = queryset.filter(pk__range=(ids[start], ids[min(start + CHUNK, len(ids)) - 1])).order_by()
-        events = _events(chunk)
+        first, last = ids[start], ids[min(start + CHUNK, len(ids)) - 1]
+        chunk = queryset.filter(pk__range=(first, last)).order_by()
+        events = _events(chunk, first, last)
         changed = []
         for pk, limit, unit, *stored in chunk.values_list("pk", "time_limit", "limit_unit", *FIELDS):
             values = clock_values(cal, limit, unit, events.get(pk, ()), now)
