@@ -66,7 +66,7 @@ class Cluster:
             self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.directory / "log", "-w", "start"
         )
 
-    def crash_restart(self, noticed=lambda: True, patience: float = 30.0):
+    def crash_restart(self, noticed=lambda: True, patience: float = 120.0):
         """Stop as if the machine lost power (immediate mode: no checkpoint), stay down until ``noticed()``
         (a loaded machine may take a while to try a write), then start again."""
         self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
