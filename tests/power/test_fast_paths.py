@@ -172,3 +172,45 @@ def test_production_without_treatment_equals_the_set_computation(tree):
         (sites[0].production.pk, tree.ent_a1.pk),
         (sites[2].production.pk, tree.ent_b1.pk),
     ]
+
+
+def test_nights_read_with_the_minute_rules_equal_their_own_read(tree):
+    """A night beginning before the minute rules' window (the bench's day: readings from 06:10, the
+    night's 24 hours from 06:00) read once with the window gives the episodes of a separate read,
+    and the minute rules' episodes and carry do not change."""
+    from lantian.power import alarms
+    from lantian.power.models import AlarmRule
+
+    sites = [plant(tree.ent_a1), plant(tree.ent_a2)]
+    day = timezone.make_aware(datetime.datetime(2026, 3, 2, 6, 0))
+    first = day + datetime.timedelta(minutes=10)
+    minutes = 1440 - 10 + 30  # to 06:30 the next day
+    production = np.full(minutes, 50.0)
+    production[600:660] = 0.0
+    for n, site in enumerate(sites):
+        treatment = np.concatenate([np.full(950, 80.0), np.full(minutes - 950, 12.0 + n * 20)])
+        treatment[300:340] = 0.0  # stopped for 40 minutes while production runs
+        treatment[1440:] = 0.0  # still stopped at the window's end: carried
+        write_readings(site.production_point.pk, first, production)
+        write_readings(site.treatment_point.pk, first, treatment)
+    rules = list(AlarmRule.objects.filter(enabled=True))
+    minute_rules = [rule for rule in rules if rule.kind in alarms.MINUTE_RULES]
+    night_rules = [rule for rule in rules if rule.kind == "night_stop"]
+    assert minute_rules and night_rules
+    pairs = alarms.load_pairs()
+    after, until = first, first + datetime.timedelta(minutes=minutes)
+    window_start = after - datetime.timedelta(minutes=1)
+    nights = [(rule, end) for rule in night_rules for end in alarms.night_ends(rule, after, until)]
+    assert nights and all(end - alarms.DAY < window_start for _rule, end in nights)
+
+    def key(episode):
+        rule, *rest = episode
+        return (rule.pk, *rest)
+
+    separate, carry = alarms.evaluate_window(minute_rules, pairs, window_start, until)
+    separate += alarms.evaluate_nights(night_rules, pairs, after, until)
+    merged, merged_carry = alarms.evaluate_window(minute_rules, pairs, window_start, until, nights=nights)
+    assert sorted(map(key, merged)) == sorted(map(key, separate))
+    assert merged_carry == carry
+    kinds = {episode[0].kind for episode in merged}
+    assert {"night_stop", "treatment_stopped"} <= kinds and carry

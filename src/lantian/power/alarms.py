@@ -41,6 +41,7 @@ from lantian.power.models import (
 from lantian.power.sql import db_time, fetch_arrays
 
 MINUTE = datetime.timedelta(minutes=1)
+DAY = datetime.timedelta(days=1)
 SETTLE = datetime.timedelta(minutes=2)  # readings this recent may still be coming in
 CHUNK_PAIRS = 2000  # pairs evaluated together: bounds the arrays (pairs × minutes)
 FIRST_WINDOW = datetime.timedelta(hours=6)  # how far back the very first run looks
@@ -222,27 +223,30 @@ def evaluate_window(rule_objects, pairs: Pairs, start, end, carry_from=None, nig
 
 
 def _evaluate_chunk(rule_objects, chunk: Pairs, start, end, nights=()):
-    """The minute rules over the chunk's window, and the nights (rule, night end) whose 24 hours lie
-    inside it, from the same arrays."""
-    production, treatment, p_threshold, t_threshold = load_series(chunk, start, end)
-    width = production.shape[1]
+    """The minute rules over the chunk's window [start, end), and the nights (rule, night end) whose
+    24 hours lie in [earliest night start, end), from one read of the readings: a night may begin
+    before the window (it is read from there and the minute rules see the window's columns only)."""
+    read_from = min([start] + [night_end - DAY for _rule, night_end in nights])
+    series = load_series(chunk, read_from, end)
     found, carry = [], {}
     for rule, night_end in nights:
-        night_start = night_end - datetime.timedelta(days=1)
-        if night_start < start:
-            continue
-        a = int((night_start - start) / MINUTE)
+        night_start = night_end - DAY
+        a = int((night_start - read_from) / MINUTE)
         columns = slice(a, a + 1440)
         local = timezone.localtime(night_start)
+        production, treatment, p_threshold, t_threshold = (array[:, columns] for array in series)
         for episode in kernel.evaluate_pairs(
-            rule.parameters(), production[:, columns], treatment[:, columns], p_threshold[:, columns],
-            t_threshold[:, columns], chunk.rated, local.hour * 60 + local.minute,
+            rule.parameters(), production, treatment, p_threshold, t_threshold, chunk.rated,
+            local.hour * 60 + local.minute,
         ):  # fmt: skip
             found.append(
                 (rule, int(chunk.enterprise[episode.pair]), int(chunk.production[episode.pair]),
                  int(chunk.treatment[episode.pair]), night_start + episode.start * MINUTE,
                  night_start + episode.end * MINUTE, False)
             )  # fmt: skip
+    skipped = int((start - read_from) / MINUTE)
+    production, treatment, p_threshold, t_threshold = (array[:, skipped:] for array in series)
+    width = production.shape[1]
     for rule in rule_objects:
         parameters = rule.parameters()
         for episode in kernel.evaluate_pairs(
@@ -417,24 +421,25 @@ def evaluate(now: datetime.datetime | None = None, until: datetime.datetime | No
                 carry_from[index] = min(since, after - MINUTE)
         episodes, carry = ([], {})
         window_start = after - MINUTE
-        # nights wholly inside this window are read from the same arrays as the minute rules
-        inside = {
+        # the nights are read with the minute rules' window, from the earliest night's start, when
+        # their 24 hours fall on the window's minutes
+        merged = {
             (rule, end)
             for rule in night_rules
             for end in night_ends(rule, after, until)
-            if end - datetime.timedelta(days=1) >= window_start
+            if (window_start - (end - DAY)) % MINUTE == datetime.timedelta(0)
         }
-        if len(pairs) and (minute_rules or inside):
+        if len(pairs) and (minute_rules or merged):
             episodes, carry = evaluate_window(
                 minute_rules,
                 pairs,
                 window_start,
                 until,
                 carry_from,
-                sorted(inside, key=lambda n: (n[0].pk, n[1])),
+                sorted(merged, key=lambda n: (n[0].pk, n[1])),
             )
         if len(pairs) and night_rules:
-            episodes += evaluate_nights(night_rules, pairs, after, until, skip=inside)
+            episodes += evaluate_nights(night_rules, pairs, after, until, skip=merged)
         opened, extended, touched = save_episodes(episodes)
         # An ongoing event no episode continued has ended (its rule was disabled, its pair removed).
         AlarmEvent.objects.filter(ongoing=True).exclude(pk__in=touched).update(ongoing=False)
