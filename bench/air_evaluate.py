@@ -18,7 +18,6 @@ Runs on a temporary SQLite file (the test settings), or on DATABASE_URL if it is
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -38,20 +37,10 @@ DAYS = 365
 
 def cpu_seconds() -> float:
     """CPU time of this process and, when the database is a PostgreSQL server on this machine, of
-    the connection's server process (read from /proc; left out where it cannot be read)."""
-    from django.db import connection
+    the connection's server process."""
+    from bench.cpu import server_cpu
 
-    total = time.process_time()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return total
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-    return total
+    return time.process_time() + server_cpu()
 
 
 def main():

@@ -29,6 +29,8 @@ import uvloop
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from bench.cpu import process_cpu  # noqa: E402 (after the path is set)
+
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "lantian_bench_hj212"
 
@@ -69,16 +71,6 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"gateway did not listen on {port}")
-
-
-def cpu_seconds(pids) -> float:
-    """User + system CPU of processes so far (Linux /proc; processes gone in between count nothing)."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_pids() -> list[int]:
@@ -162,7 +154,7 @@ def main() -> None:
             "(target p99 < 50 ms)"
         )
         gateway_pids = [process.pid for process in gateways]
-        cpu_before = cpu_seconds(gateway_pids), time.process_time(), cpu_seconds(postgres_pids())
+        cpu_before = process_cpu(gateway_pids), time.process_time(), process_cpu(postgres_pids())
         started = time.perf_counter()
         sustained = uvloop.run(
             Simulation(
@@ -170,7 +162,7 @@ def main() -> None:
             ).run()
         )
         elapsed = time.perf_counter() - started
-        cpu_after = cpu_seconds(gateway_pids), time.process_time(), cpu_seconds(postgres_pids())
+        cpu_after = process_cpu(gateway_pids), time.process_time(), process_cpu(postgres_pids())
         print(f"sustained: {sustained.summary()}")
         print(
             f"  → {sustained.acked / elapsed:,.0f} packets/s acknowledged from the first sent to the last "

@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench.cpu import server_cpu  # noqa: E402
+
 import ldar_screens  # noqa: E402 (after the path is set)
 
 TARGET = 5.0  # seconds for the whole city
@@ -41,14 +43,14 @@ class Clock:
         self.wall = self.cpu = self.server = 0.0
 
     def __enter__(self):
-        self._started = (time.perf_counter(), time.process_time(), ldar_screens.server_cpu())
+        self._started = (time.perf_counter(), time.process_time(), server_cpu())
         return self
 
     def __exit__(self, *exc):
         wall, cpu, server = self._started
         self.wall += time.perf_counter() - wall
         self.cpu += time.process_time() - cpu
-        self.server += ldar_screens.server_cpu() - server
+        self.server += server_cpu() - server
 
     def __str__(self):
         return f"{self.wall:.2f} s wall, CPU {self.cpu:.2f} s here + {self.server:.2f} s database server"

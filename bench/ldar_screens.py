@@ -32,6 +32,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import server_cpu  # noqa: E402 (after the path is set)
+
 TARGET = 0.300  # seconds, p95 of a big-screen endpoint
 READINGS_PER_POINT = 4  # two rounds a year, two years
 LEAK_SHARE = 0.02
@@ -290,20 +292,6 @@ def build_city(enterprises: int, points: int):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return bureau, enterprise_user, total_records
-
-
-def server_cpu() -> float:
-    """CPU seconds of the PostgreSQL backend serving this connection (0 on SQLite: it runs in-process)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(client, url: str, count: int, cold: bool) -> tuple[float, float, float, float]:
