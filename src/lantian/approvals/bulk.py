@@ -4,6 +4,8 @@
 the database grows with the square of the batch. Here PostgreSQL gets one ``UPDATE … FROM unnest(…)``
 with an array per column and batch, SQLite one prepared ``UPDATE`` run for every row (``executemany``);
 other databases fall back to ``bulk_update``.
+
+``value_rows`` reads many rows of plain columns (timestamps among them) faster on PostgreSQL.
 """
 
 from collections.abc import Mapping, Sequence
@@ -73,3 +75,23 @@ def set_columns(
                 objects, [*fields, *same], batch_size=1000
             )
     return len(rows)
+
+
+def value_rows(queryset):
+    """The rows of a ``values_list`` queryset of plain columns, as tuples. On PostgreSQL they are read
+    with psycopg's own loaders (C when available): Django's ``timestamptz`` loader parses every value
+    in Python, the bulk of reading many timestamps. The times are the same instants, aware, in the
+    connection's zone (UTC with ``USE_TZ``); only their ``tzinfo`` object differs from Django's."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        yield from queryset
+        return
+    from psycopg.types.datetime import TimestamptzLoader
+
+    sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10_000):
+            yield from batch

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lantian.approvals.bulk import set_columns
+from lantian.approvals.bulk import set_columns, value_rows
 from lantian.approvals.models import HandlingRecord, ItemInstance
 from lantian.approvals.standards import status as S
 from lantian.approvals.standards.clock import item_clock
@@ -44,7 +44,7 @@ def clock_values(cal, limit, unit, events, now) -> tuple:
 def _events(instances, first: int, last: int) -> dict[int, list]:
     """The (code, time) events of ``instances``, whose keys run from ``first`` to ``last``."""
     events: dict[int, list] = {}
-    for instance_id, code, moment in (
+    for instance_id, code, moment in value_rows(
         # the key range too: PostgreSQL then reads the records through their index, not all of them
         HandlingRecord.objects.filter(
             instance__gte=first, instance__lte=last, instance__in=instances.values("pk")

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from lantian.approvals.bulk import value_rows
 from lantian.approvals.models import (
     ApprovalItem,
     ApprovalProcess,
@@ -165,9 +166,11 @@ def local_rows(
     if instance_ids is not None:
         instances = instances.filter(pk__in=instance_ids)
     accepted_at = dict(
-        HandlingRecord.objects.filter(instance__in=instances, status=S.ACCEPTED)
-        .order_by("instance_id", "-sequence")
-        .values_list("instance_id", "handled_at")
+        value_rows(
+            HandlingRecord.objects.filter(instance__in=instances, status=S.ACCEPTED)
+            .order_by("instance_id", "-sequence")
+            .values_list("instance_id", "handled_at")
+        )
     )
     # The two big tables (a row per case and per handling step) are built inline, from tuples.
     cases = tables["SPGL_XMSPSXBLXXB"]
@@ -221,7 +224,7 @@ def local_rows(
         owner[("SPGL_XMSPSXBLXXB", key)] = department_id
     steps = tables["SPGL_XMSPSXBLXXXXB"]
     special_open: dict[int, dict] = {}
-    for pk, instance_id, sequence, status, handled_at, handler, opinion in (
+    for pk, instance_id, sequence, status, handled_at, handler, opinion in value_rows(
         HandlingRecord.objects.filter(instance__in=instances)
         .order_by("instance_id", "sequence")
         .values_list("pk", "instance_id", "sequence", "status", "handled_at", "handler", "opinion")
