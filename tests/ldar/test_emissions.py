@@ -106,6 +106,22 @@ def test_an_edited_coefficient_counts_when_the_account_is_recomputed(tree):
     assert account.point_emissions.count() == 3  # replaced, not added
 
 
+def test_recomputing_replaces_the_point_rows_in_one_statement_without_a_change_log_entry_each(tree):
+    from auditlog.models import LogEntry
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    detection(tree)
+    account = compute_account(new_account(tree))
+    logged = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        compute_account(account)
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE") and "pointemission" in q["sql"]]
+    assert len(deletes) == 1 and "SELECT" not in deletes[0].split("WHERE")[0]
+    assert not [q for q in queries if "pointemission" in q["sql"] and q["sql"].startswith("SELECT")]
+    assert LogEntry.objects.count() - logged <= 1  # the account's own update, not its three point rows
+
+
 def test_the_seed_holds_every_cell_with_the_guides_values():
     assert EmissionCoefficient.objects.count() == 2 * len(standards.TYPE_CODES) * len(
         standards.MATERIAL_STATES

@@ -171,6 +171,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "hj212.rawpacket",
     "hj212.measurement",
     "hj212.rejectedpacket",
+    # An emissions account's point rows are computed from the readings (the account itself is logged);
+    # untracked, recomputing a city-sized account deletes them in one statement, not row by row.
+    "ldar.pointemission",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "core.user", "m2m_fields": ["roles"], "exclude_fields": ["last_login"]},
