@@ -11,6 +11,7 @@ other databases fall back to ``bulk_update``.
 from collections.abc import Mapping, Sequence
 
 from django.db import connections, router
+from django.db.models import DateTimeField, Func, Value
 
 BATCH = 20_000
 # Fields whose Python values the database drivers take as they are: no per-value preparation.
@@ -75,6 +76,17 @@ def set_columns(
                 objects, [*fields, *same], batch_size=1000
             )
     return len(rows)
+
+
+class LocalTime(Func):
+    """A ``timestamptz`` column as naive local time in the zone named (PostgreSQL's ``AT TIME ZONE``)."""
+
+    arg_joiner = " AT TIME ZONE "
+    template = "(%(expressions)s)"
+    output_field = DateTimeField()
+
+    def __init__(self, column: str, zone: str):
+        super().__init__(column, Value(zone))
 
 
 def value_rows(queryset):
