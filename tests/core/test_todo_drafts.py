@@ -232,3 +232,19 @@ def test_a_resumed_draft_restores_ticked_and_unticked_boxes(tree, login):
     form = client.get(Draft.objects.get().get_absolute_url()).context["form"]
     assert form["roles"].value() == [str(role.pk)] and form["is_active"].value() is False
     assert form["username"].value() == "newbie"
+
+
+def test_the_badge_counts_rows_of_several_models_in_one_query(tree, filing, django_assert_num_queries):
+    from lantian.core.models import Organization, User
+
+    querysets = [
+        Organization.objects.filter(kind=Organization.Kind.ENTERPRISE).order_by("name"),
+        Filing.objects.none(),
+        User.objects.restrict(tree.county_a_admin, "view"),
+        Filing.objects.all(),
+    ]
+    expected = [queryset.count() for queryset in querysets]
+    assert expected[0] == 3 and expected[1] == 0 and expected[2] > 0 and expected[3] == 1
+    with django_assert_num_queries(1):
+        assert todo._count_querysets(querysets) == sum(expected)
+    assert todo._count_querysets([]) == 0
