@@ -389,3 +389,42 @@ def test_the_live_table_follows_new_data_and_stays_in_its_scope(tree, network, c
     client.logout()
     login(tree.air_other_staff)
     assert client.get("/air/live/data/?rules=2026").json()["stations"] == []
+
+
+def test_the_copy_path_writes_what_the_upsert_writes(network, monkeypatch):
+    """On PostgreSQL, hours with no row yet go in through COPY; the rows must be the upsert's."""
+    _stations, devices, _values = network
+    hour = timezone.make_aware(datetime(2025, 1, 2, 8))
+    ops = connection.ops
+    with connection.cursor() as cursor:  # minute data too, for an hour the device's hourly data also has
+        cursor.executemany(
+            "INSERT INTO hj212_measurement (device_id, time, cn, code, kind, value, flag) "
+            "VALUES (%s, %s, '2051', %s, 'Avg', %s, %s)",
+            [
+                (
+                    devices[0].pk,
+                    ops.adapt_datetimefield_value(hour + timedelta(minutes=m)),
+                    code,
+                    1.5 * m,
+                    "N",
+                )
+                for m in range(50)
+                for code in ("a34004", "a21026")
+            ],
+        )
+    start = timezone.make_aware(datetime(2024, 12, 31, 0))
+    end = timezone.make_aware(datetime(2025, 1, 6, 0))
+    fields = ("station_id", "time", "parameter", "value", "flag", "source", "minutes", "valid", "audit")
+
+    def written():
+        for device in devices:
+            pipeline.compute_hours(device.pk, start, end)
+        rows = list(HourlyValue.objects.order_by("station_id", "time", "parameter").values_list(*fields))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {HourlyValue._meta.db_table}")
+        return rows
+
+    fast = written()
+    monkeypatch.setattr(pipeline, "_has_hours", lambda cursor, span: True)
+    assert fast == written()
+    assert len(fast) > 3 * DAYS * 24 * 5

@@ -33,6 +33,7 @@ WATERMARK = "gateway"
 _CODES = ", ".join(f"'{p.hj212}'" for p in PARAMETERS)
 _PARAMETER = "CASE m.code " + " ".join(f"WHEN '{p.hj212}' THEN {p.id}" for p in PARAMETERS) + " END"
 _FLAGS = ", ".join(f"'{f}'" for f in VALID_FLAGS)
+_COLUMNS = "station_id, time, parameter, value, flag, source, minutes, valid, audit"
 _UPSERT = (
     "ON CONFLICT (station_id, time, parameter) DO UPDATE SET value = excluded.value, flag = excluded.flag, "
     "source = excluded.source, minutes = excluded.minutes, valid = excluded.valid"
@@ -65,26 +66,55 @@ def compute_hours(device_id: int, start: datetime, end: datetime) -> None:
     ]
     ok = f"m.value IS NOT NULL AND m.flag IN ({_FLAGS})"
     minutes = (
-        f"INSERT INTO {table} (station_id, time, parameter, value, flag, source, minutes, valid, audit) "
         f"SELECT s.id, {hour}, {_PARAMETER}, AVG(CASE WHEN {ok} THEN m.value END), '', "
         f"{HourlyValue.Source.MINUTES}, SUM(CASE WHEN {ok} THEN 1 ELSE 0 END), "
         f"{_bool(f'SUM(CASE WHEN {ok} THEN 1 ELSE 0 END) >= {MINUTES_FOR_HOUR}')}, 0 "
         f"FROM hj212_measurement m JOIN air_station s ON s.device_id = m.device_id "
         f"WHERE m.device_id = %s AND m.time >= %s AND m.time < %s AND m.cn = '2051' AND m.kind = 'Avg' "
-        f"AND m.code IN ({_CODES}) GROUP BY s.id, {hour}, {_PARAMETER} "
-        f"{_UPSERT} WHERE {table}.source = {HourlyValue.Source.MINUTES}"
+        f"AND m.code IN ({_CODES}) GROUP BY s.id, {hour}, {_PARAMETER}"
     )
     hourly = (
-        f"INSERT INTO {table} (station_id, time, parameter, value, flag, source, minutes, valid, audit) "
         f"SELECT s.id, {hour}, {_PARAMETER}, m.value, m.flag, {HourlyValue.Source.DEVICE_HOURLY}, NULL, "
         f"{_bool(ok)}, 0 "
         f"FROM hj212_measurement m JOIN air_station s ON s.device_id = m.device_id "
         f"WHERE m.device_id = %s AND m.time >= %s AND m.time < %s AND m.cn = '2061' AND m.kind = 'Avg' "
-        f"AND m.code IN ({_CODES}) {_UPSERT}"
+        f"AND m.code IN ({_CODES})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(minutes, span)
-        cursor.execute(hourly, span)
+        for select, upsert in (
+            (minutes, f"{_UPSERT} WHERE {table}.source = {HourlyValue.Source.MINUTES}"),
+            (hourly, _UPSERT),
+        ):
+            if connection.vendor == "postgresql" and not _has_hours(cursor, span):
+                _copy_rows(cursor, select, span)
+            else:
+                cursor.execute(f"INSERT INTO {table} ({_COLUMNS}) {select} {upsert}", span)
+
+
+def _has_hours(cursor, span: list) -> bool:
+    """Whether the station of the device has any hourly row in the span."""
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {HourlyValue._meta.db_table} h JOIN air_station s "
+        "ON s.id = h.station_id WHERE s.device_id = %s AND h.time >= %s AND h.time < %s)",
+        span,
+    )
+    return cursor.fetchone()[0]
+
+
+def _copy_rows(cursor, select: str, span: list) -> None:
+    """Rows of ``select`` into the hourly table through COPY: with no row there to conflict with, the
+    upsert is a plain insert, and PostgreSQL's COPY writes it about twice as fast as INSERT … SELECT
+    … ON CONFLICT. Binary COPY needs the exact column types, hence the casts."""
+    typed = (
+        "SELECT station_id, time, parameter::smallint, value, flag::varchar, source::smallint, "
+        f"minutes::smallint, valid, audit::smallint FROM ({select}) AS n ({_COLUMNS})"
+    )
+    with cursor.cursor.copy(f"COPY ({typed}) TO STDOUT (FORMAT binary)", span) as reader:
+        rows = b"".join(bytes(block) for block in reader)
+    with cursor.cursor.copy(
+        f"COPY {HourlyValue._meta.db_table} ({_COLUMNS}) FROM STDIN (FORMAT binary)"
+    ) as writer:
+        writer.write(rows)
 
 
 def touched_spans(after_id: int, upto_id: int) -> dict[int, tuple[datetime, datetime]]:
