@@ -1,8 +1,10 @@
 """The menu: modules register groups of pages; each user sees only the pages their roles open."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +23,13 @@ class MenuItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reversed(self.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=4096)
+def _reversed(url_name: str, urlconf: str, prefix: str) -> str:
+    """A menu address: the same for every request of a deployment (the menu reverses a hundred per page)."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 @dataclass(frozen=True)
