@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 
 from lantian.core.models import Division, Organization, OrganizationLink, Role, User
 from lantian.core.standards import credit_code_check_digit
@@ -112,6 +114,14 @@ class SharedTree:
 
 _shared_tree = SharedTree()
 snapshots.install()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Every test (and its module's fixtures) starts in the site's language, as a management command
+    does: a request in English leaves its language active in the thread, and the next data built
+    would be in English."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
