@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import server_cpu  # noqa: E402 (after the path is set)
+
 TARGET = 20.0
 
 
@@ -81,19 +83,6 @@ def drop_database() -> None:
         connection.close()
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{connection.settings_dict["NAME"]}"')
-
-
-def server_cpu() -> float:
-    """CPU seconds of this connection's PostgreSQL backend so far (0 on SQLite: it runs in-process)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(label: str, function):
