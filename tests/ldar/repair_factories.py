@@ -33,7 +33,7 @@ def retest(detection_record, net, at=None, instrument=None) -> RetestRecord:
         reading=net + 1.0,
         instrument=instrument or detection_record.instrument,
         operator="张伟",
-        tested_at=at or moment(2026, 4, 14, 10) + datetime.timedelta(minutes=next(SERIAL)),
+        tested_at=at or moment(2026, 4, 14, 10) + datetime.timedelta(minutes=next(SERIAL) % 600),
     )
 
 
