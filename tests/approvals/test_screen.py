@@ -356,3 +356,25 @@ def test_the_query_count_does_not_grow_with_the_cases(data):
     many = queries_of(world.supervisor), queries_of(world.planner)
     assert many == few, (few, many)
     assert few[0] <= 12
+
+
+def test_the_quality_page_scores_a_department_from_its_bureaus_run(data, client, login):
+    world = data.world
+    run, _findings = run_quality(world.tree.city)
+    flagged = run.results.filter(organization=world.housing).values("record_key").distinct().count()
+    cases = m.ItemInstance.objects.filter(department=world.housing).count()
+    assert flagged >= 1
+    login(world.supervisor)
+    bureau_page = client.get(reverse("approvals:quality"))
+    bureau_row = next(r for r in bureau_page.context["scores"] if r["department"] == world.housing)
+    housing_user = make_user("housing_clerk", world.housing, "approval_department")
+    client.logout()
+    login(housing_user)
+    page = client.get(reverse("approvals:quality"))
+    assert page.status_code == 200
+    assert page.context["run"] == run and not page.context["run_is_own"]
+    [row] = page.context["scores"]
+    assert row["department"] == world.housing and row["flagged"] == flagged
+    assert row["score"] == bureau_row["score"] == round(100 * (cases - flagged) / cases, 1) < 100
+    html = page.content.decode()
+    assert run.get_absolute_url() not in html  # the bureau's run page is not theirs to open

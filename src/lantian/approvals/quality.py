@@ -176,6 +176,18 @@ def latest_run(user) -> QualityRun | None:
     return QualityRun.objects.restrict(user, "view").order_by("-started_at", "-pk").first()
 
 
+def scoring_run(user) -> QualityRun | None:
+    """The data-quality run the scores come from: the latest the user may see, or, for a department's
+    user (the runs belong to the bureau), the latest run of a bureau above the department. Only the
+    run is chosen this way; the findings counted are those of the departments the user may see."""
+    run = latest_run(user)
+    organization = getattr(user, "organization", None)
+    if run is not None or organization is None:
+        return run
+    above = [int(part) for part in organization.path.strip("/").split("/")[:-1]]
+    return QualityRun.objects.filter(organization_id__in=above).order_by("-started_at", "-pk").first()
+
+
 def rule_choices():
     return [(code, str(name)) for code, name in RULE_NAMES.items()]
 

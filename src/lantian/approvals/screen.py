@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantian.approvals import quality
-from lantian.approvals.models import ClockState, ItemInstance, LimitUnit, QualityRun
+from lantian.approvals.models import ClockState, ItemInstance, LimitUnit
 from lantian.approvals.standards import status as S
 from lantian.core.models import Organization
 from lantian.core.worktime import WorkCalendar, office_hours
@@ -176,18 +176,6 @@ def most_overdue(cases) -> dict:
     }
 
 
-def scoring_run(user) -> QualityRun | None:
-    """The data-quality run the scores come from: the latest the user may see, or, for a department's
-    user (the runs belong to the bureau), the latest run of a bureau above the department. Only the
-    run is chosen this way; the findings counted are those of the departments the user may see."""
-    run = quality.latest_run(user)
-    organization = getattr(user, "organization", None)
-    if run is not None or organization is None:
-        return run
-    above = [int(part) for part in organization.path.strip("/").split("/")[:-1]]
-    return QualityRun.objects.filter(organization_id__in=above).order_by("-started_at", "-pk").first()
-
-
 def quality_scores(user) -> dict:
     """The data-quality score of each department the user may see (``quality.department_scores``),
     poorest first."""
@@ -197,7 +185,7 @@ def quality_scores(user) -> dict:
         .distinct()
         .only("pk", "name", "short_name")
     )
-    scores = quality.department_scores(departments, scoring_run(user))
+    scores = quality.department_scores(departments, quality.scoring_run(user))
     return {
         "categories": [row["department"].short_name or row["department"].name for row in scores],
         "values": [row["score"] for row in scores],

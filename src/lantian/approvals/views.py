@@ -112,10 +112,11 @@ class QualityView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        run = quality.latest_run(user)
+        run = quality.scoring_run(user)
         departments = Organization.objects.restrict(user, "view").filter(kind=Organization.Kind.DEPARTMENT)
         context.update(
             run=run,
+            run_is_own=run is not None and quality.latest_run(user) is not None,
             scores=quality.department_scores(departments, run),
             may_run=user.has_perm("approvals.add_qualityrun")
             and getattr(user.organization, "kind", "") == "regulator",
