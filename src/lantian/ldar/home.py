@@ -1,11 +1,12 @@
 """What the home page of an enterprise or a testing agency shows of the LDAR archive."""
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lantian.core.home import Figure, Panel, register_home_panel
-from lantian.ldar.models import Area, Equipment, ProcessUnit, SealPoint
+from lantian.ldar.models import Area, Equipment, ProcessUnit
 
 TYPES_SHOWN = 6  # the most numerous seal-point types; the list page has the rest
 
@@ -13,19 +14,20 @@ TYPES_SHOWN = 6  # the most numerous seal-point types; the list page has the res
 @register_home_panel
 def archive(user):
     """Units, areas, equipment and valid seal points of the archives the user sees (an enterprise its
-    own, an agency its clients'): by dynamic/static and by type."""
+    own, an agency its clients'): by dynamic/static and by type. The points are summed from the roll-up
+    the archive's triggers keep (``SealPointCount``), not counted one by one."""
     if not user.has_perm("ldar.view_sealpoint"):
         return None
-    points = SealPoint.objects.restrict(user, "view").filter(is_valid=True).order_by()
-    counts = points.aggregate(
-        total=Count("pk"),
-        dynamic=Count("pk", filter=Q(is_dynamic=True)),
-        static=Count("pk", filter=Q(is_dynamic=False)),
+    from lantian.ldar.screens import visible_point_counts
+
+    rollup = visible_point_counts(user)
+    counts = rollup.aggregate(
+        total=Coalesce(Sum("n"), 0),
+        dynamic=Coalesce(Sum("n", filter=Q(is_dynamic=True)), 0),
+        static=Coalesce(Sum("n", filter=Q(is_dynamic=False)), 0),
     )
     by_type = (
-        points.values("seal_type", "seal_type__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "seal_type__name")
+        rollup.values("seal_type", "seal_type__name").annotate(n=Sum("n")).order_by("-n", "seal_type__name")
     )
     point_list = reverse("ldar:sealpoint_list")
     figures = [

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from lantian.core.dropdowns import ALL, label_empty_choice
 from lantian.core.excel.cells import write_cell
 from lantian.core.forms import style_widget
 from lantian.ldar.models import Area, DetectionRecord, ProcessUnit, RetestRecord, SealPoint
-from lantian.ldar.screens import enterprises_of
+from lantian.ldar.screens import enterprises_of, visible_point_counts
 
 MAX_PERIOD_DAYS = 3 * 366 + 1  # a period longer than three years is refused (records are kept three)
 
@@ -149,19 +150,36 @@ def area_label(queryset, measure) -> list[tuple[str, int]]:
 
 
 def seal_point_statistics(user, form: StatisticsFilter) -> list[Breakdown]:
-    """Valid seal points by type, dynamic/static and unit [11.1]."""
-    points = form.narrow(SealPoint.objects.restrict(user, "view").filter(is_valid=True))
-    counts = points.aggregate(
-        dynamic=Count("pk", filter=Q(is_dynamic=True)), static=Count("pk", filter=Q(is_dynamic=False))
+    """Valid seal points by type, dynamic/static and unit [11.1], summed from the roll-up the archive's
+    triggers keep (``SealPointCount``: a few rows per unit and type, not the 250,000 points). The roll-up
+    has no area: filtered by an area, the area's points are counted through the tree index's prefix."""
+    area = form.cleaned_data.get("area")
+    if area is None:
+        rows = form.narrow(visible_point_counts(user))
+
+        def points(condition=None):
+            return Sum("n", filter=condition)
+    else:
+        rows = form.narrow(
+            SealPoint.objects.restrict(user, "view")
+            .filter(is_valid=True, enterprise_id=area.enterprise_id, unit_id=area.unit_id)
+            .order_by()
+        )
+
+        def points(condition=None):
+            return Count("pk", filter=condition)
+
+    counts = rows.aggregate(
+        dynamic=Coalesce(points(Q(is_dynamic=True)), 0), static=Coalesce(points(Q(is_dynamic=False)), 0)
     )
-    measure, header = Count("pk"), _("Seal points")
+    measure, header = points(), _("Seal points")
     return [
         Breakdown(
             "type",
             _("Seal points by type"),
             "pie",
             _("Seal-point type"),
-            grouped(points, "seal_type__name", measure),
+            grouped(rows, "seal_type__name", measure),
             header,
         ),
         Breakdown(
@@ -177,7 +195,7 @@ def seal_point_statistics(user, form: StatisticsFilter) -> list[Breakdown]:
             _("Seal points by unit"),
             "bar",
             _("Unit"),
-            unit_label(points, measure, bool(form.cleaned_data.get("enterprise"))),
+            unit_label(rows, measure, bool(form.cleaned_data.get("enterprise"))),
             header,
         ),
     ]

@@ -129,10 +129,14 @@
         legend: { type: "scroll", bottom: 0, textStyle: { color: text, fontSize: dark ? 14 : 12 },
           pageTextStyle: { color: text } },
         series: [{
-          type: "pie", radius: ["36%", "62%"], center: ["50%", "46%"],
-          label: { color: text, fontSize: dark ? 14 : 12, formatter: function (item) {
+          type: "pie", radius: ["32%", "56%"], center: ["50%", "46%"],
+          // ECharts keeps a quarter of the chart's width free at each side by default (edgeDistance
+          // "25%") and cuts the labels to what is left: in a narrow widget they shrank to "5…".
+          label: { color: text, fontSize: dark ? 14 : 12, edgeDistance: 8, minMargin: 4, formatter: function (item) {
             return item.name + "\n" + (total ? (item.value * 100 / total).toFixed(1) : "0.0") + "%";
           } },
+          labelLine: { length: 10, length2: 8 },
+          labelLayout: { hideOverlap: true },
           data: data.categories.map(function (name, i) {
             var slice = { name: name, value: data.values[i] };
             if (data.colors && data.colors[i]) { slice.itemStyle = { color: data.colors[i] }; }
