@@ -93,3 +93,62 @@ def test_the_home_archive_panel_equals_a_count_of_the_points(plants, who):
     assert figures[_("static")] == expected["dynamic"]["static"]
     for name, n in expected["type"].most_common(3):
         assert figures[name] == n
+
+
+def detected_straightforward(records, enterprise_chosen: bool) -> dict[str, Counter]:
+    """Distinct points per type, unit, area and leaking per type, from the readings one by one."""
+    sets = {"type": {}, "unit": {}, "area": {}, "leaks": {}}
+    for r in records.select_related("seal_type", "unit", "area", "enterprise"):
+        enterprise = r.enterprise.short_name or r.enterprise.name
+        unit = r.unit.name if enterprise_chosen else f"{enterprise} · {r.unit.name}"
+        sets["type"].setdefault(r.seal_type.name, set()).add(r.seal_point_id)
+        sets["unit"].setdefault(unit, set()).add(r.seal_point_id)
+        sets["area"].setdefault(f"{r.unit.name} · {r.area.name}", set()).add(r.seal_point_id)
+        if r.is_leak:
+            sets["leaks"].setdefault(r.seal_type.name, set()).add(r.seal_point_id)
+    return {key: Counter({label: len(points) for label, points in by.items()}) for key, by in sets.items()}
+
+
+def detected_figures(response) -> dict[str, Counter]:
+    assert response.status_code == 200
+    return {b.key: Counter(dict(b.rows)) for b in response.context["breakdowns"]}
+
+
+@pytest.fixture
+def readings(tree, archive):
+    """Two units of ent_a1 read twice in 2026 (April and September, some leaks), one point read once."""
+    from tests.ldar.detection_factories import Detection, record
+    from tests.ldar.factories import build_branch, moment
+
+    detection = Detection(tree, archive)
+    _unit, _area, _equipment, _group, points = build_branch(tree.ent_a1, "FCC", "催化裂化装置", points=6)
+    for n, point in enumerate([*archive.points[:3], *points]):
+        record(detection.cycle, point, 6100.0 if n % 4 == 1 else 40.0, at=moment(2026, 4, 10 + n, 9))
+        if n != 2:
+            record(detection.cycle, point, 6100.0 if n % 3 == 0 else 30.0, at=moment(2026, 6, 2 + n, 9))
+    return detection
+
+
+def test_detected_page_equals_distinct_points_counted_one_by_one(readings, tree, client, login):
+    from lantian.ldar.models import DetectionRecord
+
+    login(tree.city_admin)
+    url = reverse("ldar:statistics_detected")
+    for query, enterprise_chosen, start, end in (
+        ({"date_from": "2026-01-01", "date_to": "2026-12-31"}, False, "2026-01-01", "2026-12-31"),
+        ({"date_from": "2026-04-12", "date_to": "2026-06-03"}, False, "2026-04-12", "2026-06-03"),
+        ({"enterprise": tree.ent_a1.pk, "date_from": "2026-01-01"}, True, "2026-01-01", "2026-12-31"),
+    ):
+        records = DetectionRecord.objects.filter(detected_on__range=(start, end))
+        figures = detected_figures(client.get(url, query))
+        assert figures == detected_straightforward(records, enterprise_chosen)
+        assert sum(figures["type"].values()) == records.values("seal_point").distinct().count() > 3
+
+    # a point whose readings carry two units in the period (its group moved): counted under both, as
+    # a count of the readings' distinct points does
+    moved = DetectionRecord.objects.filter(detected_on__month=6).order_by("pk").first()
+    other = ProcessUnit.objects.exclude(pk=moved.unit_id).filter(enterprise=tree.ent_a1).first()
+    DetectionRecord.objects.filter(pk=moved.pk).update(unit=other)
+    records = DetectionRecord.objects.filter(detected_on__year=2026)
+    figures = detected_figures(client.get(url, {"date_from": "2026-01-01", "date_to": "2026-12-31"}))
+    assert figures == detected_straightforward(records, False)
