@@ -376,10 +376,11 @@ def main() -> None:
                 )
             for page in ("sealpoints", "detected", "retested"):
                 url = reverse(f"ldar:statistics_{page}")
-                median, p95, _c, _s = timed(client, url, max(3, args.requests // 4), cold=False)
+                median, p95, cpu, server = timed(client, url, max(3, args.requests // 4), cold=False)
                 print(
                     f"{label:15} statistics page {page:14} "
-                    f"median {median * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms"
+                    f"median {median * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms  "
+                    f"CPU/request {cpu * 1000:4.0f} + {server * 1000:4.0f} ms db"
                 )
         print(f"target: p95 < {TARGET * 1000:.0f} ms per endpoint — {'missed' if failed else 'met'}")
 
