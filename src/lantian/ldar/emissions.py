@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 
 import numpy as np
 from django.db import connection, connections, transaction
@@ -54,18 +55,23 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 def compute_account(account: EmissionAccount) -> EmissionAccount:
     """Compute ``account``'s figures and point rows (replacing earlier ones) and save it."""
     begin, finish = period_bounds(account.start, account.end)
+    # The point rows' links have no database constraints (250,000 checks a city): the account is locked
+    # instead, so that it cannot be deleted under rows being written for it.
+    EmissionAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk").first()
     table = coefficient_table()
     points = Points.of(account.enterprise_id)
-    detections = Readings.of(
+    # A reading carries its point's enterprise (copied from its cycle, whose enterprise the point's is):
+    # filtered by it, the readings come from the enterprise's time index without a join to the points.
+    detections = Readings.read(
         DetectionRecord.objects.filter(
-            seal_point__enterprise_id=account.enterprise_id, started_at__range=(begin, finish)
-        ).values_list("seal_point_id", StoredMoment("started_at"), "net_value"),
+            enterprise_id=account.enterprise_id, started_at__range=(begin, finish)
+        ),
+        "started_at",
         points,
     )
-    retests = Readings.of(
-        RetestRecord.objects.filter(
-            seal_point__enterprise_id=account.enterprise_id, tested_at__range=(begin, finish)
-        ).values_list("seal_point_id", StoredMoment("tested_at"), "net_value"),
+    retests = Readings.read(
+        RetestRecord.objects.filter(enterprise_id=account.enterprise_id, tested_at__range=(begin, finish)),
+        "tested_at",
         points,
     )
     everything = detections.plus(retests)
@@ -95,10 +101,10 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
     account.point_emissions.all().delete()
     write_point_rows(
         account,
-        zip(
+        (
             points.ids.tolist(), points.tags, points.units.tolist(), points.seal_types.tolist(),
             points.states.tolist(), first, every, everything.counts.tolist(), hours.tolist(),
-            initial.tolist(), after.tolist(), strict=True,
+            initial.tolist(), after.tolist(),
         ),
     )  # fmt: skip
     account.points = points.count
@@ -118,28 +124,48 @@ POINT_COLUMNS = (
 )  # fmt: skip
 
 
-def write_point_rows(account: EmissionAccount, rows) -> None:
-    """The point rows without model instances (a city's accounts run to hundreds of thousands of points,
-    and building an instance for each would cost more than the computation): PostgreSQL takes them by
-    COPY, one stream; elsewhere one INSERT per batch of value tuples."""
+def write_point_rows(account: EmissionAccount, columns: tuple[list, ...]) -> None:
+    """The point rows, given as columns in ``POINT_COLUMNS``' order after the account, without model
+    instances (a city's accounts run to hundreds of thousands of points, and building an instance for
+    each would cost more than the computation): PostgreSQL takes them by COPY as one text block,
+    elsewhere one INSERT per batch of value tuples."""
     table = PointEmission._meta.db_table
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column in POINT_COLUMNS)
+    names = ", ".join(quote(column) for column in POINT_COLUMNS)
+    rows = zip([account.pk] * len(columns[0]), *columns, strict=True)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((account.pk, *row))
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                copy.write(copy_text(account.pk, columns))
             return
-        sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(POINT_COLUMNS))})"
-        batch = []
-        for row in rows:
-            batch.append((account.pk, *row))
-            if len(batch) == INSERT_BATCH:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(POINT_COLUMNS))})"
+        while batch := list(islice(rows, INSERT_BATCH)):
             cursor.executemany(sql, batch)
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(account_id: int, columns: tuple[list, ...]) -> bytes:
+    """COPY's text format of the point rows, built column by column (no per-row Python code): numbers
+    as ``str``/``repr`` (a float's repr reads back to the same double), text with its tabs, line
+    breaks and backslashes escaped."""
+    ids, tags, units, seal_types, states, first, every, readings, hours, initial, after = columns
+    text = [
+        [str(account_id)] * len(ids),
+        list(map(str, ids)),
+        [tag.translate(COPY_ESCAPES) for tag in tags],
+        list(map(str, units)),
+        list(map(str, seal_types)),
+        [state.translate(COPY_ESCAPES) for state in states],
+        first,
+        every,
+        list(map(str, readings)),
+        *(list(map(float.__repr__, column)) for column in (hours, initial, after)),
+    ]
+    if not ids:
+        return b""
+    return ("\n".join(map("\t".join, zip(*text, strict=True))) + "\n").encode()
 
 
 class Points:
@@ -220,6 +246,27 @@ class Readings:
         self.counts = np.bincount(points, minlength=count) if points.size else np.zeros(count, dtype=np.int64)
 
     @classmethod
+    def read(cls, queryset, time_field: str, points: Points) -> Readings:
+        """The readings of ``queryset`` (seal point, ``time_field``, net value), unordered: on PostgreSQL
+        by a binary COPY read into numpy at once, elsewhere by ``of``."""
+        queryset = queryset.order_by()
+        if connections[queryset.db].vendor == "postgresql":
+            return cls.copied(queryset.values_list("seal_point_id", time_field, "net_value"), points)
+        return cls.of(queryset.values_list("seal_point_id", StoredMoment(time_field), "net_value"), points)
+
+    @classmethod
+    def copied(cls, queryset, points: Points) -> Readings:
+        """From a ``values_list(seal point id, time, net value)`` queryset on PostgreSQL, by ``COPY …
+        TO STDOUT (FORMAT BINARY)``: every row is three non-null 8-byte fields (bigint, timestamptz as
+        microseconds since 2000-01-01 UTC, double precision), so numpy reads the whole stream as one
+        record array, without a Python object per value."""
+        sql, params = queryset.query.sql_with_params()
+        statement = f"COPY ({sql}) TO STDOUT (FORMAT BINARY)"
+        with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+            data = b"".join(copy)
+        return cls.of_columns(*copy_columns(data), points)
+
+    @classmethod
     def of(cls, queryset, points: Points) -> Readings:
         """From a ``values_list(seal point id, time, net value)`` queryset, read without Django's
         per-value converters (a million readings); readings of points no longer valid are left out."""
@@ -230,16 +277,22 @@ class Readings:
         if not rows:
             return cls(np.zeros(0, np.int64), np.zeros(0, "datetime64[us]"), np.zeros(0), points.count)
         ids, moments, values = zip(*rows, strict=True)
-        ids = np.array(ids, dtype=np.int64)
+        return cls.of_columns(
+            np.array(ids, dtype=np.int64), utc_times(moments), np.array(values, dtype=np.float64), points
+        )
+
+    @classmethod
+    def of_columns(cls, ids: np.ndarray, times: np.ndarray, values: np.ndarray, points: Points) -> Readings:
+        """From the columns read; readings of points no longer valid are left out."""
+        if not ids.size:
+            return cls(np.zeros(0, np.int64), np.zeros(0, "datetime64[us]"), np.zeros(0), points.count)
         at = np.searchsorted(points.ids, ids)  # points.ids is sorted
         known = (
             (at < points.count) & (points.ids[np.minimum(at, points.count - 1)] == ids)
             if points.count
             else ids < 0
         )
-        return cls(
-            at[known], utc_times(moments)[known], np.array(values, dtype=np.float64)[known], points.count
-        )
+        return cls(at[known], times[known], values[known], points.count)
 
     def plus(self, other: Readings) -> Readings:
         return Readings(
@@ -274,6 +327,30 @@ class StoredMoment(Func):
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(EXTRACT(EPOCH FROM {sql}) * 1000000)::bigint", params
+
+
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+COPY_ROW = np.dtype(
+    [("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8"), ("time_size", ">i4"), ("time", ">i8"),
+     ("value_size", ">i4"), ("value", ">f8")]
+)  # fmt: skip
+PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
+
+
+def copy_columns(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, naive UTC datetime64, values) of a binary COPY of (bigint, timestamptz, double) rows."""
+    if not data.startswith(COPY_SIGNATURE):
+        raise ValueError("not a binary COPY stream")
+    extension = int.from_bytes(data[15:19], "big")
+    body = data[19 + extension : -2]  # the header, and the trailer's field count -1
+    if data[-2:] != b"\xff\xff" or len(body) % COPY_ROW.itemsize:
+        raise ValueError("a binary COPY row is not three 8-byte fields")
+    rows = np.frombuffer(body, dtype=COPY_ROW)
+    sizes = (rows["id_size"] == 8) & (rows["time_size"] == 8) & (rows["value_size"] == 8)
+    if not ((rows["fields"] == 3) & sizes).all():
+        raise ValueError("a binary COPY row is not three 8-byte fields")
+    times = PG_EPOCH + rows["time"].astype(np.int64).astype("timedelta64[us]")
+    return rows["id"].astype(np.int64), times, rows["value"].astype(np.float64)
 
 
 def utc_times(moments) -> np.ndarray:

@@ -169,16 +169,47 @@ class EmissionAccount(models.Model):
 
 
 class PointEmission(models.Model):
-    """One seal point's figures in an account, and how they were produced."""
+    """One seal point's figures in an account, and how they were produced.
+
+    A city's accounts write 250,000 of these at a time, so the table carries one index, (account, tag):
+    the account's rows in the list's order, found, listed and replaced by it. Its links have no
+    database constraints (a check per row and link): the rows are written only by ``compute_account``,
+    from the points it has just read, under a lock on the account; the seal point, its unit and type
+    are a snapshot, whose deletion Django still refuses (PROTECT) while an account names them.
+    """
 
     account = models.ForeignKey(
-        EmissionAccount, models.CASCADE, related_name="point_emissions", verbose_name=_("emissions account")
+        EmissionAccount,
+        models.CASCADE,
+        related_name="point_emissions",
+        verbose_name=_("emissions account"),
+        db_index=False,
+        db_constraint=False,
     )
-    seal_point = models.ForeignKey(SealPoint, models.PROTECT, related_name="+", verbose_name=_("seal point"))
+    seal_point = models.ForeignKey(
+        SealPoint,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("seal point"),
+        db_index=False,
+        db_constraint=False,
+    )
     tag = models.CharField(_("tag"), max_length=60)
-    unit = models.ForeignKey(ProcessUnit, models.PROTECT, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        ProcessUnit,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+        db_index=False,
+        db_constraint=False,
+    )
     seal_type = models.ForeignKey(
-        SealPointType, models.PROTECT, related_name="+", verbose_name=_("seal-point type")
+        SealPointType,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("seal-point type"),
+        db_index=False,
+        db_constraint=False,
     )
     material_state = models.CharField(_("material state"), max_length=20, choices=MaterialState.choices)
     method = models.CharField(_("method"), max_length=20, choices=EmissionMethod.choices)
@@ -200,6 +231,7 @@ class PointEmission(models.Model):
         ordering = ["account", "tag"]
         verbose_name = _("emissions of a seal point")
         verbose_name_plural = _("emissions of seal points")
+        indexes = [models.Index(fields=["account", "tag"], name="ldar_point_emission_account")]
 
     def __str__(self):
         return self.tag
