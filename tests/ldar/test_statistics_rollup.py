@@ -2,10 +2,12 @@
 instead of counting the points: their figures equal a straightforward count of the points, unfiltered
 and filtered by enterprise, unit and area, in every user's scope."""
 
+import datetime
 from collections import Counter
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantian.ldar.demo import build_archive, plant_layout
@@ -152,3 +154,48 @@ def test_detected_page_equals_distinct_points_counted_one_by_one(readings, tree,
     records = DetectionRecord.objects.filter(detected_on__year=2026)
     figures = detected_figures(client.get(url, {"date_from": "2026-01-01", "date_to": "2026-12-31"}))
     assert figures == detected_straightforward(records, False)
+
+
+def test_retested_page_counts_the_local_days_of_the_period(readings, tree, client, login):
+    """Re-tests late on the period's last local day count, those just after midnight do not; the
+    points below the threshold are counted beside all re-tested points."""
+    from lantian.ldar.models import DetectionRecord, RetestRecord
+    from tests.ldar.factories import moment
+
+    leaks = list({r.seal_point_id: r for r in DetectionRecord.objects.filter(is_leak=True)}.values())
+    assert len(leaks) >= 3  # readings of three different points
+    for n, (leak, at, reading) in enumerate(
+        (
+            (leaks[0], moment(2026, 6, 30, 23, 50), 80.0),  # the last local day of the period
+            (leaks[1], moment(2026, 7, 1, 0, 10), 90.0),  # the next day (still 30 June in UTC)
+            (leaks[2], moment(2026, 6, 20, 9), 7000.0),  # still leaking
+        )
+    ):
+        RetestRecord.objects.create(
+            detection=leak,
+            background=1.0,
+            reading=reading,
+            instrument=readings.instrument,
+            operator="张伟",
+            tested_at=at + datetime.timedelta(seconds=n),
+        )
+    login(tree.city_admin)
+    response = client.get(
+        reverse("ldar:statistics_retested"), {"date_from": "2026-04-01", "date_to": "2026-06-30"}
+    )
+    breakdowns = {b.key: Counter(dict(b.rows)) for b in response.context["breakdowns"]}
+    local = timezone.get_default_timezone()
+    retests = [
+        r
+        for r in RetestRecord.objects.select_related("seal_point__seal_type")
+        if datetime.date(2026, 4, 1) <= r.tested_at.astimezone(local).date() <= datetime.date(2026, 6, 30)
+    ]
+    every, passed = {}, {}
+    for r in retests:
+        every.setdefault(r.seal_point.seal_type.name, set()).add(r.seal_point_id)
+        if not r.is_leak:
+            passed.setdefault(r.seal_point.seal_type.name, set()).add(r.seal_point_id)
+    assert breakdowns["type"] == Counter({name: len(points) for name, points in every.items()})
+    assert breakdowns["passed"] == Counter({name: len(points) for name, points in passed.items()})
+    assert sum(breakdowns["type"].values()) == len({r.seal_point_id for r in retests}) >= 3
+    assert sum(breakdowns["type"].values()) > sum(breakdowns["passed"].values())
