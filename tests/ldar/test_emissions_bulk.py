@@ -8,13 +8,31 @@ import numpy as np
 import pytest
 from django.db.models import Count, Q
 
-from lantian.ldar.emissions import Points, Readings, StoredMoment
-from lantian.ldar.models import DetectionRecord, InaccessiblePoint, RetestRecord, SealPoint
+from lantian.ldar import standards
+from lantian.ldar.emissions import (
+    Places,
+    Points,
+    Readings,
+    StoredMoment,
+    compute_account,
+    methods_of,
+    period_bounds,
+    shutdowns_by_place,
+)
+from lantian.ldar.models import (
+    DetectionRecord,
+    EmissionAccount,
+    InaccessiblePoint,
+    RetestRecord,
+    SealPoint,
+    UnitShutdown,
+)
+from lantian.ldar.models.emissions import coefficient_table
 from lantian.ldar.models.reports import FIRST_ROUND_KINDS, StatisticsReport
 from lantian.ldar.reports import OVER, generate_lines, label_names
 from tests.ldar.cases import archive, detection
 from tests.ldar.detection_factories import record
-from tests.ldar.factories import moment, more_points
+from tests.ldar.factories import build_branch, moment, more_points
 
 
 def counts(queryset, place, *, distinct=False):
@@ -121,3 +139,96 @@ def test_readings_as_epoch_microseconds_equal_the_stored_datetimes(tree, busy):
             points,
         ).times
     )
+
+
+def previous_rows(account) -> dict[int, tuple]:
+    """The point rows as ``compute_account`` computed them before its fast paths: readings through the
+    ORM (datetimes converted by Django, through the points' enterprise, in the model's order) and the
+    kernel once per (unit, area)."""
+    begin, finish = period_bounds(account.start, account.end)
+    table = coefficient_table()
+    points = Points.of(account.enterprise_id)
+    detections = Readings.of(
+        DetectionRecord.objects.filter(
+            seal_point__enterprise_id=account.enterprise_id, started_at__range=(begin, finish)
+        ).values_list("seal_point_id", "started_at", "net_value"),
+        points,
+    )
+    retests = Readings.of(
+        RetestRecord.objects.filter(
+            seal_point__enterprise_id=account.enterprise_id, tested_at__range=(begin, finish)
+        ).values_list("seal_point_id", "tested_at", "net_value"),
+        points,
+    )
+    everything = detections.plus(retests)
+    stops = shutdowns_by_place(account.enterprise_id, begin, finish)
+    initial, after, hours = np.zeros(points.count), np.zeros(points.count), np.zeros(points.count)
+    for readings, result in ((detections, initial), (everything, after)):
+        for (unit_id, area_id), members, (local, times, values) in Places.of(points).split(readings):
+            down = stops.get((unit_id, None), []) + (stops.get((unit_id, area_id), []) if area_id else [])
+            hours[members] = standards.operating_hours(begin, finish, down)
+            result[members] = standards.period_emissions_array(
+                local, times, values, begin, finish,
+                component_types=points.types[members], material_states=points.states[members],
+                industry=account.coefficient_set, shutdowns=down, coefficients=table,
+            )  # fmt: skip
+    by_factor = ~points.accessible | (detections.counts == 0)
+    factors = standards.average_factor_by_index(
+        points.type_index, points.state_index, account.coefficient_set, table
+    )
+    initial[by_factor] = after[by_factor] = (factors * hours)[by_factor]
+    first, every = methods_of(points, detections, everything, by_factor)
+    columns = (
+        points.tags, points.units.tolist(), points.seal_types.tolist(), points.states.tolist(), first, every,
+        everything.counts.tolist(), hours.tolist(), initial.tolist(), after.tolist(),
+    )  # fmt: skip
+    return dict(zip(points.ids.tolist(), zip(*columns, strict=True), strict=True))
+
+
+def test_the_fast_paths_write_exactly_the_rows_of_the_previous_path(tree, busy):
+    """Readings read by the enterprise's own index (packed by the server on PostgreSQL), the places
+    stopped alike computed in one kernel run, the rows written as COPY text: the same rows, bit for bit,
+    tags with characters COPY escapes included."""
+    a = archive(tree)
+    second = build_branch(tree.ent_a1, unit_code="CHJ", unit_name="催化装置", points=4)
+    third = build_branch(tree.ent_a1, unit_code="JQ", unit_name="加氢装置", points=3)
+    UnitShutdown.objects.create(
+        unit=third[0], area=third[1], start=moment(2026, 2, 1, 8), end=moment(2026, 2, 20, 8),
+        reason="检修", recorder="王工",
+    )  # fmt: skip
+    for n, point in enumerate([*second[4], *third[4]]):
+        record(busy.cycle, point, [0.5, 40.0, 600.0, 60000.0][n % 4], 1.0)
+    SealPoint.objects.filter(pk=second[4][0].pk).update(tag="T\tab\\back\nline\r泵-1")
+    SealPoint.objects.filter(pk=a.points[0].pk).update(tag="阀门 V-101 “东”")
+    account = compute_account(
+        EmissionAccount.objects.create(
+            enterprise=tree.ent_a1, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31),
+            coefficient_set="refining",
+        )
+    )  # fmt: skip
+    written = {
+        row[0]: row[1:]
+        for row in account.point_emissions.values_list(
+            "seal_point_id", "tag", "unit_id", "seal_type_id", "material_state", "method", "methods",
+            "readings", "hours", "initial_kg", "after_repair_kg",
+        )
+    }  # fmt: skip
+    expected = previous_rows(account)
+    assert len(expected) == SealPoint.objects.filter(enterprise=tree.ent_a1, is_valid=True).count() > 12
+    assert written == expected  # floats compared exactly
+    assert len({row[7] for row in expected.values()}) >= 3  # hours: stopped in March, in February, never
+    assert account.initial_kg == pytest.approx(sum(row[8] for row in written.values()), rel=1e-12)
+
+
+def test_packed_readings_equal_the_stored_values(tree, busy):
+    points = Points.of(tree.ent_a1.pk)
+    for model, field in ((DetectionRecord, "started_at"), (RetestRecord, "tested_at")):
+        rows = model.objects.filter(seal_point__enterprise_id=tree.ent_a1.pk)
+        fast = Readings.read(rows, field, points)
+        plain = Readings.of(rows.order_by().values_list("seal_point_id", field, "net_value"), points)
+        order, plain_order = np.lexsort((fast.times, fast.points)), np.lexsort((plain.times, plain.points))
+        assert fast.points.size == plain.points.size > 0
+        assert np.array_equal(fast.points[order], plain.points[plain_order])
+        assert np.array_equal(fast.times[order], plain.times[plain_order])
+        assert np.array_equal(fast.values[order], plain.values[plain_order])
+    assert Readings.read(DetectionRecord.objects.none(), "started_at", points).points.size == 0

@@ -15,6 +15,7 @@ are read with one query each for detections and re-tests; nothing is computed po
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -80,10 +81,16 @@ def compute_account(account: EmissionAccount) -> EmissionAccount:
     initial = np.zeros(points.count)
     after = np.zeros(points.count)
     hours = np.zeros(points.count)
-    places = points.places()
+
+    def down_at(place: tuple[int, int | None]) -> tuple:
+        unit_id, area_id = place
+        return (*stops.get((unit_id, None), []), *(stops.get((unit_id, area_id), []) if area_id else []))
+
+    # One kernel run for all the places stopped alike (most never are): a point's figure depends on its
+    # own readings and its place's stops only.
+    places = points.places().merged(down_at)
     for readings, result in ((detections, initial), (everything, after)):
-        for (unit_id, area_id), members, (local, times, values) in places.split(readings):
-            down = stops.get((unit_id, None), []) + (stops.get((unit_id, area_id), []) if area_id else [])
+        for down, members, (local, times, values) in places.split(readings):
             hours[members] = standards.operating_hours(begin, finish, down)
             result[members] = standards.period_emissions_array(
                 local, times, values, begin, finish,
@@ -143,7 +150,15 @@ def write_point_rows(account: EmissionAccount, columns: tuple[list, ...]) -> Non
             cursor.executemany(sql, batch)
 
 
+COPY_SPECIALS = re.compile(r"[\\\t\n\r]")
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_escaped(texts: list[str]) -> list[str]:
+    """``texts`` for COPY's text format; as they are when none holds a character to escape (the rule)."""
+    if COPY_SPECIALS.search("".join(texts)) is None:
+        return texts
+    return [text.translate(COPY_ESCAPES) for text in texts]
 
 
 def copy_text(account_id: int, columns: tuple[list, ...]) -> bytes:
@@ -154,10 +169,10 @@ def copy_text(account_id: int, columns: tuple[list, ...]) -> bytes:
     text = [
         [str(account_id)] * len(ids),
         list(map(str, ids)),
-        [tag.translate(COPY_ESCAPES) for tag in tags],
+        copy_escaped(tags),
         list(map(str, units)),
         list(map(str, seal_types)),
-        [state.translate(COPY_ESCAPES) for state in states],
+        copy_escaped(states),
         first,
         every,
         list(map(str, readings)),
@@ -208,20 +223,31 @@ class Points:
         )
 
     def places(self) -> Places:
-        return Places(self)
+        return Places.of(self)
 
 
 class Places:
     """The points grouped by (unit, area): the kernel runs once per group, whose shutdowns it shares."""
 
-    def __init__(self, points: Points):
-        keys, self.group = np.unique(np.stack([points.units, points.areas]), axis=1, return_inverse=True)
-        self.group = self.group.ravel()
-        self.keys = [(int(unit), int(area) or None) for unit, area in keys.T]
+    def __init__(self, group: np.ndarray, keys: list):
+        """``group``: each point's position in ``keys``."""
+        self.group, self.keys = group, keys
+        count = group.size
         self.order = np.argsort(self.group, kind="stable")
         self.bounds = np.searchsorted(self.group[self.order], np.arange(len(self.keys) + 1))
-        self.local = np.empty(points.count, dtype=np.int64)  # a point's position within its group
-        self.local[self.order] = np.arange(points.count) - self.bounds[self.group[self.order]]
+        self.local = np.empty(count, dtype=np.int64)  # a point's position within its group
+        self.local[self.order] = np.arange(count) - self.bounds[self.group[self.order]]
+
+    @classmethod
+    def of(cls, points: Points) -> Places:
+        keys, group = np.unique(np.stack([points.units, points.areas]), axis=1, return_inverse=True)
+        return cls(group.ravel(), [(int(unit), int(area) or None) for unit, area in keys.T])
+
+    def merged(self, key_of) -> Places:
+        """These places with those of equal ``key_of(key)`` as one, keyed by it."""
+        keys: dict = {}
+        to = np.array([keys.setdefault(key_of(key), len(keys)) for key in self.keys], dtype=np.int64)
+        return Places(to[self.group] if self.group.size else self.group, list(keys))
 
     def split(self, readings: Readings):
         """(key, member points, (their readings' local points, times, values)) per group."""
@@ -250,21 +276,28 @@ class Readings:
         """The readings of ``queryset`` (seal point, ``time_field``, net value), unordered: on PostgreSQL
         by a binary COPY read into numpy at once, elsewhere by ``of``."""
         queryset = queryset.order_by()
+        if queryset.query.is_empty():
+            none = np.zeros(0, np.int64)
+            return cls.of_columns(none, none.astype("datetime64[us]"), none.astype(np.float64), points)
         if connections[queryset.db].vendor == "postgresql":
             return cls.copied(queryset.values_list("seal_point_id", time_field, "net_value"), points)
         return cls.of(queryset.values_list("seal_point_id", StoredMoment(time_field), "net_value"), points)
 
     @classmethod
     def copied(cls, queryset, points: Points) -> Readings:
-        """From a ``values_list(seal point id, time, net value)`` queryset on PostgreSQL, by ``COPY …
-        TO STDOUT (FORMAT BINARY)``: every row is three non-null 8-byte fields (bigint, timestamptz as
-        microseconds since 2000-01-01 UTC, double precision), so numpy reads the whole stream as one
-        record array, without a Python object per value."""
+        """From a ``values_list(seal point id, time, net value)`` queryset on PostgreSQL: the server packs
+        every row into 24 bytes of its binary send format (bigint, timestamptz as microseconds since
+        2000-01-01 UTC, double precision) and returns them as one bytea, which numpy reads at once,
+        without a Python object per value."""
         sql, params = queryset.query.sql_with_params()
-        statement = f"COPY ({sql}) TO STDOUT (FORMAT BINARY)"
-        with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
-            data = b"".join(copy)
-        return cls.of_columns(*copy_columns(data), points)
+        packed = (
+            "SELECT string_agg(int8send(r.point) || timestamptz_send(r.at) || float8send(r.net), ''::bytea) "
+            f"FROM ({sql}) AS r(point, at, net)"
+        )
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(packed, params)
+            data = cursor.fetchone()[0]
+        return cls.of_columns(*packed_columns(bytes(data or b"")), points)
 
     @classmethod
     def of(cls, queryset, points: Points) -> Readings:
@@ -329,26 +362,16 @@ class StoredMoment(Func):
         return f"(EXTRACT(EPOCH FROM {sql}) * 1000000)::bigint", params
 
 
-COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-COPY_ROW = np.dtype(
-    [("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8"), ("time_size", ">i4"), ("time", ">i8"),
-     ("value_size", ">i4"), ("value", ">f8")]
-)  # fmt: skip
+PACKED_ROW = np.dtype([("id", ">i8"), ("time", ">i8"), ("value", ">f8")])
 PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
 
 
-def copy_columns(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, naive UTC datetime64, values) of a binary COPY of (bigint, timestamptz, double) rows."""
-    if not data.startswith(COPY_SIGNATURE):
-        raise ValueError("not a binary COPY stream")
-    extension = int.from_bytes(data[15:19], "big")
-    body = data[19 + extension : -2]  # the header, and the trailer's field count -1
-    if data[-2:] != b"\xff\xff" or len(body) % COPY_ROW.itemsize:
-        raise ValueError("a binary COPY row is not three 8-byte fields")
-    rows = np.frombuffer(body, dtype=COPY_ROW)
-    sizes = (rows["id_size"] == 8) & (rows["time_size"] == 8) & (rows["value_size"] == 8)
-    if not ((rows["fields"] == 3) & sizes).all():
-        raise ValueError("a binary COPY row is not three 8-byte fields")
+def packed_columns(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, naive UTC datetime64, values) of (bigint, timestamptz, double) rows in PostgreSQL's binary
+    send format, 24 bytes a row."""
+    if len(data) % PACKED_ROW.itemsize:
+        raise ValueError(f"packed readings of {len(data)} bytes are not 24-byte rows")
+    rows = np.frombuffer(data, dtype=PACKED_ROW)
     times = PG_EPOCH + rows["time"].astype(np.int64).astype("timedelta64[us]")
     return rows["id"].astype(np.int64), times, rows["value"].astype(np.float64)
 

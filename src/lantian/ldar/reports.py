@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from lantian.ldar.models import (
+    DetectionCycle,
     DetectionRecord,
     EmissionAccount,
     InaccessiblePoint,
@@ -38,9 +39,10 @@ def generate_lines(report: StatisticsReport) -> StatisticsReport:
         )
         inaccessible = Q(accessible=False) | Q(pk__in=recorded_inaccessible)
     else:
-        records = DetectionRecord.objects.filter(
-            seal_point__enterprise_id=report.enterprise_id, cycle__year=report.year
-        )
+        # The year's cycles of the enterprise, by id: the records come from the (cycle, point) index
+        # without a join (a record's point is in its cycle's enterprise).
+        cycles = DetectionCycle.objects.filter(enterprise_id=report.enterprise_id, year=report.year)
+        records = DetectionRecord.objects.filter(cycle_id__in=list(cycles.values_list("pk", flat=True)))
         inaccessible = Q(accessible=False)
     point_counts = grouped(
         points, place, controlled=Count("pk"), inaccessible=Count("pk", filter=inaccessible)
