@@ -301,6 +301,18 @@ class Importer:
         self.prefetch()
         self.phase("look up")
         self.seen_keys: dict[tuple, dict[tuple, Row]] = defaultdict(dict)
+        # the keys the file has: (key, its (name, is a relation, is filled by the chain), the key values
+        # of the rows above, the stored objects by key values)
+        self.key_plans = [
+            (
+                key,
+                [(name, self.is_relation(name), name in self.chain_fields) for name in key],
+                self.seen_keys[key],
+                self.stored.get(key, {}),
+            )
+            for key in self.spec.keys
+            if set(key) <= self.available
+        ]
         self.row_of: dict[Any, Row] = {}  # pk → the row that changes or deletes the stored object
         self.in_file: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
         self.final: dict[Any, models.Model] = {}  # pk → a stored object as a row above changed it
@@ -607,13 +619,12 @@ class Importer:
             )
             self._relate_plans[name] = plan
         state = obj._state
-        if (
-            not plan
-            or value is None
-            or state.db is None
-            or value._state.db != state.db
-            or not isinstance(value, plan[2])
-        ):
+        if not plan or value is None or value._state.db is None or not isinstance(value, plan[2]):
+            setattr(obj, name, value)
+            return
+        if state.db is None:  # a new row takes the database its first relation names, as the descriptor
+            state.db = router.db_for_write(type(obj), instance=value)
+        if value._state.db != state.db:
             setattr(obj, name, value)
             return
         key = (type(value), state.db)
@@ -820,28 +831,30 @@ class Importer:
     def match(self, row: Row):
         """The stored object the row's key finds (None: a new row; False: a duplicate, reported)."""
         existing = None
-        for key in self.spec.keys:
-            if not set(key) <= self.available or any(n in row.errors for n in key):
+        errors, row_values = row.errors, row.values
+        for key, parts, seen, stored_index in self.key_plans:
+            if errors and any(name in errors for name, _relation, _chained in parts):
                 continue
-            values = [row.values.get(n) for n in key]
+            values = [row_values.get(name) for name, _relation, _chained in parts]
             if any(
-                value in (None, "") if not self.is_relation(n) else value is None and n in self.chain_fields
-                for n, value in zip(key, values, strict=True)
+                (value is None and chained) if relation else value in (None, "")
+                for (_name, relation, chained), value in zip(parts, values, strict=True)
             ):
                 continue  # a part of the key is missing (a chained parent that was not found: reported)
             in_file = tuple(
-                identity(v) if self.is_relation(n) else v for n, v in zip(key, values, strict=True)
+                identity(value) if relation else value
+                for (_name, relation, _chained), value in zip(parts, values, strict=True)
             )
-            earlier = self.seen_keys[key].get(in_file)
+            earlier = seen.get(in_file)
             if earlier is not None:
                 return self.duplicate(row, key, earlier)
-            self.seen_keys[key][in_file] = row
-            if existing is None and all(getattr(v, "pk", True) is not None for v in values):
+            seen[in_file] = row
+            if existing is None and all(getattr(value, "pk", True) is not None for value in values):
                 stored = tuple(
-                    v.pk if self.is_relation(n) and v is not None else v
-                    for n, v in zip(key, values, strict=True)
+                    value.pk if relation and value is not None else value
+                    for (_name, relation, _chained), value in zip(parts, values, strict=True)
                 )
-                existing = self.stored.get(key, {}).get(stored)
+                existing = stored_index.get(stored)
         if existing is not None:
             earlier = self.row_of.get(existing.pk)
             if earlier is not None:
