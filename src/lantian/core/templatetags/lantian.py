@@ -37,6 +37,10 @@ def cell(value):
         return date_format(value, "Y-m-d")
     if isinstance(value, Decimal):
         return number_format(value)
+    if isinstance(value, float):
+        # A difference of two readings (16378.8 - 2.2) is 16376.599999999999 in binary floating point;
+        # 12 significant digits are more than any measurement here carries.
+        return repr(float(f"{value:.12g}"))
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "—"
     return value
