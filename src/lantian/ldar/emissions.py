@@ -15,10 +15,12 @@ are read with one query each for detections and re-tests; nothing is computed po
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
+from itertools import chain, islice
 
 import numpy as np
 from django.db import connection, connections, transaction
@@ -34,7 +36,6 @@ from lantian.ldar.models.emissions import (
     coefficient_table,
 )
 
-INSERT_BATCH = 2000
 REFINING_INDUSTRIES = frozenset({"refining"})
 
 
@@ -52,7 +53,22 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """The cyclic garbage collector off for a while: a city's account makes hundreds of thousands of
+    row tuples, none of them in a cycle, and every one counted towards a collection of the whole heap
+    (a Django process's: half the time of reading the readings went to it)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 @transaction.atomic
+@cyclic_gc_paused()
 def compute_account(account: EmissionAccount) -> EmissionAccount:
     """Compute ``account``'s figures and point rows (replacing earlier ones) and save it."""
     begin, finish = period_bounds(account.start, account.end)
@@ -135,7 +151,7 @@ def write_point_rows(account: EmissionAccount, columns: tuple[list, ...]) -> Non
     """The point rows, given as columns in ``POINT_COLUMNS``' order after the account, without model
     instances (a city's accounts run to hundreds of thousands of points, and building an instance for
     each would cost more than the computation): PostgreSQL takes them by COPY as one text block,
-    elsewhere one INSERT per batch of value tuples."""
+    elsewhere INSERTs of as many rows as a statement may hold."""
     table = PointEmission._meta.db_table
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in POINT_COLUMNS)
@@ -145,9 +161,17 @@ def write_point_rows(account: EmissionAccount, columns: tuple[list, ...]) -> Non
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
                 copy.write(copy_text(account.pk, columns))
             return
-        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(POINT_COLUMNS))})"
-        while batch := list(islice(rows, INSERT_BATCH)):
-            cursor.executemany(sql, batch)
+        # Many rows a statement: SQLite's per-statement work (the AUTOINCREMENT counter among it) once
+        # per batch, not per row.
+        size = max(1, connection.features.max_query_params // len(POINT_COLUMNS))
+        row = f"({', '.join(['%s'] * len(POINT_COLUMNS))})"
+        full, rest = divmod(len(columns[0]), size)
+        if full:  # one executemany: the driver's placeholders are converted once
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([row] * size)}"
+            cursor.executemany(sql, [tuple(chain(*islice(rows, size))) for _ in range(full)])
+        if rest:
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([row] * rest)}"
+            cursor.execute(sql, list(chain(*rows)))
 
 
 COPY_SPECIALS = re.compile(r"[\\\t\n\r]")
@@ -205,22 +229,20 @@ class Points:
 
     @classmethod
     def of(cls, enterprise_id: int) -> Points:
-        return cls(
-            list(
-                SealPoint.objects.filter(enterprise_id=enterprise_id, is_valid=True)
-                .order_by("pk")
-                .values_list(
-                    "pk",
-                    "tag",
-                    "unit_id",
-                    "area_id",
-                    "seal_type_id",
-                    "seal_type__code",
-                    "material_state",
-                    "accessible",
-                )
+        """Read raw, without Django's per-value converters (nothing here needs one: ``accessible`` may
+        come as 0/1, which numpy reads as well)."""
+        queryset = (
+            SealPoint.objects.filter(enterprise_id=enterprise_id, is_valid=True)
+            .order_by("pk")
+            .values_list(
+                "pk", "tag", "unit_id", "area_id", "seal_type_id", "seal_type__code", "material_state",
+                "accessible",
             )
-        )
+        )  # fmt: skip
+        sql, params = queryset.query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cls(cursor.fetchall())
 
     def places(self) -> Places:
         return Places.of(self)
