@@ -1599,13 +1599,14 @@ def quick_datetime(connection, field) -> Callable | None:
     """For a plain ``DateTimeField`` on SQLite with time zones: what ``field.get_db_prep_save`` makes of an
     aware date and time, in one step (Django converts it to the connection's zone and writes it as
     text, through five calls); else None."""
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return None
+    # (imported only where SQLite is in use: the module cannot be imported on its own before its backend)
     from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 
     kind = type(field)
     if not (
-        connection.vendor == "sqlite"
-        and settings.USE_TZ
-        and type(connection.ops).adapt_datetimefield_value is SQLiteOperations.adapt_datetimefield_value
+        type(connection.ops).adapt_datetimefield_value is SQLiteOperations.adapt_datetimefield_value
         and isinstance(field, models.DateTimeField)
         and kind.get_db_prep_save is models.Field.get_db_prep_save
         and kind.get_db_prep_value is models.DateTimeField.get_db_prep_value
