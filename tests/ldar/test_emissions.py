@@ -206,3 +206,22 @@ def test_cells_missing_from_the_table_are_put_back_with_the_guides_values(tree):
     assert EmissionCoefficient.objects.count() == 60
     pump = account.point_emissions.get(tag=archive(tree).points[2].tag)
     assert pump.initial_kg == pytest.approx(expected(tree, "refining")[pump.tag][0], rel=1e-12)
+
+
+def test_without_database_constraints_the_links_still_protect_and_cascade(tree):
+    """The point rows' links have no database constraints: Django still refuses to delete a seal point,
+    unit or type an account names (PROTECT), and deleting the account deletes its rows (CASCADE)."""
+    from django.db.models import ProtectedError
+
+    from lantian.ldar.models import PointEmission, SealPoint
+
+    detection(tree)
+    account = compute_account(new_account(tree))
+    pump = SealPoint.objects.get(tag=archive(tree).points[2].tag)
+    for protected in (pump, archive(tree).unit, pump.seal_type):
+        with pytest.raises(ProtectedError) as refused:
+            protected.delete()
+        assert any(isinstance(row, PointEmission) for row in refused.value.protected_objects), protected
+    assert PointEmission.objects.filter(account=account).count() == 3
+    account.delete()
+    assert not PointEmission.objects.exists()
