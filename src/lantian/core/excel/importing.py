@@ -1400,37 +1400,31 @@ class ChangeLog:
         per_row = [meta.get_field(n) for n in self.ROW_FIELDS]
         direct = [DIRECT_TYPES.get(f.get_internal_type()) for f in per_row]  # all but the JSON changes
         text = json_text_parameter(connection, meta.get_field("changes"))
-        fields = [meta.get_field(n) for n in (*shared, *self.ROW_FIELDS)]
-        head = "INSERT INTO {} ({}) ".format(
+        columns = [meta.get_field(n).column for n in (*shared, *self.ROW_FIELDS)]
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
             connection.ops.quote_name(meta.db_table),
-            ", ".join(connection.ops.quote_name(f.column) for f in fields),
+            ", ".join(connection.ops.quote_name(c) for c in columns),
+            ", ".join(["%s"] * len(columns)),
         )
-        sql = head + "VALUES ({})".format(", ".join(["%s"] * len(fields)))
-        # PostgreSQL: one statement per chunk, a parameter per column (an array of the chunk's values), as
-        # insert_rows writes; executemany would send every entry as a statement of its own to parse
-        array_types = unnest_types(connection, fields)
-        if array_types is not None:
-            sql = head + "SELECT * FROM UNNEST({})".format(", ".join(f"(%s)::{t}[]" for t in array_types))
         with connection.cursor() as cursor:
             for chunk in chunks(self.entries, 5000):
-                rows = [
+                cursor.executemany(
+                    sql,
                     [
-                        *constants,
-                        *(
-                            v
-                            if v is None or type(v) is kind
-                            else text(v)
-                            if type(v) is JsonText
-                            else f.get_db_prep_save(v, connection)
-                            for f, kind, v in zip(per_row, direct, entry, strict=True)
-                        ),
-                    ]
-                    for entry in chunk
-                ]
-                if array_types is not None:
-                    cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
-                else:
-                    cursor.executemany(sql, rows)
+                        [
+                            *constants,
+                            *(
+                                v
+                                if v is None or type(v) is kind
+                                else text(v)
+                                if type(v) is JsonText
+                                else f.get_db_prep_save(v, connection)
+                                for f, kind, v in zip(per_row, direct, entry, strict=True)
+                            ),
+                        ]
+                        for entry in chunk
+                    ],
+                )
 
 
 class JsonText(str):
