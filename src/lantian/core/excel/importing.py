@@ -1522,14 +1522,48 @@ def insert_rows(model: type[models.Model], objects: list) -> None:
         for start in range(0, len(objects), batch):
             chunk = objects[start : start + batch]
             params = []
+            for obj in chunk:  # the keys of related objects saved since they were set
+                values = obj.__dict__
+                for field in relations:
+                    if values.get(field.attname) is None:
+                        related = field.get_cached_value(obj, None)
+                        if related is not None:
+                            if related.pk is None:
+                                obj._prepare_related_fields_for_save(operation_name="bulk_create")  # raises
+                            values[field.attname] = related.pk
+            if all(plain_save):  # every value read as it is: column by column (a third of the cost)
+                dicts = [obj.__dict__ for obj in chunk]
+                columns = []
+                for field, plain, memo, fast in zip(fields, direct, prepared, quick, strict=True):
+                    attname = field.attname
+                    column = [
+                        values[attname] if attname in values else field.pre_save(obj, True)
+                        for obj, values in zip(chunk, dicts, strict=True)
+                    ]
+                    columns.append(
+                        [
+                            value
+                            if value is None or type(value) is plain
+                            else prepare_value(field, value, memo, fast, connection)
+                            for value in column
+                        ]
+                    )
+                if array_types is not None:
+                    cursor.execute(unnest_sql + returning, columns)
+                else:
+                    if len(chunk) not in statements:
+                        statements[len(chunk)] = (
+                            head + "VALUES " + ", ".join([row_sql] * len(chunk)) + returning
+                        )
+                    cursor.execute(
+                        statements[len(chunk)], [value for row in zip(*columns, strict=True) for value in row]
+                    )
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+                    obj._state.adding, obj._state.db = False, alias
+                continue
             for obj in chunk:
                 values = obj.__dict__
-                for field in relations:  # the keys of related objects saved since they were set
-                    related = field.get_cached_value(obj, None)
-                    if related is not None and values.get(field.attname) is None:
-                        if related.pk is None:
-                            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # raises
-                        values[field.attname] = related.pk
                 for field, plain, read, memo, fast in zip(
                     fields, direct, plain_save, prepared, quick, strict=True
                 ):
@@ -1539,16 +1573,7 @@ def insert_rows(model: type[models.Model], objects: list) -> None:
                         else field.pre_save(obj, True)
                     )
                     if not (value is None or type(value) is plain):
-                        kind = type(value)
-                        if fast is not None and kind is datetime.datetime and value.utcoffset() is not None:
-                            value = fast(value)
-                        elif kind in IMMUTABLE:
-                            key = (kind, value)
-                            if key not in memo:
-                                memo[key] = field.get_db_prep_save(value, connection)
-                            value = memo[key]
-                        else:
-                            value = field.get_db_prep_save(value, connection)
+                        value = prepare_value(field, value, memo, fast, connection)
                     params.append(value)
             if array_types is not None:
                 cursor.execute(unnest_sql + returning, [params[i::per_row] for i in range(per_row)])
@@ -1559,6 +1584,20 @@ def insert_rows(model: type[models.Model], objects: list) -> None:
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding, obj._state.db = False, alias
+
+
+def prepare_value(field, value, memo: dict, fast, connection):
+    """``field.get_db_prep_save(value)``: at once for an aware time on SQLite (``fast``), remembered for
+    immutable values (the rows written together share their times, their numbers and dates repeat)."""
+    kind = type(value)
+    if fast is not None and kind is datetime.datetime and value.utcoffset() is not None:
+        return fast(value)
+    if kind in IMMUTABLE:
+        key = (kind, value)
+        if key not in memo:
+            memo[key] = field.get_db_prep_save(value, connection)
+        return memo[key]
+    return field.get_db_prep_save(value, connection)
 
 
 PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)  # a field's value kept in __dict__
