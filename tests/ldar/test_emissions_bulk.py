@@ -29,7 +29,7 @@ from lantian.ldar.models import (
 )
 from lantian.ldar.models.emissions import coefficient_table
 from lantian.ldar.models.reports import FIRST_ROUND_KINDS, StatisticsReport
-from lantian.ldar.reports import OVER, generate_lines, label_names
+from lantian.ldar.reports import OVER, generate_lines
 from tests.ldar.cases import archive, detection
 from tests.ldar.detection_factories import record
 from tests.ldar.factories import build_branch, moment, more_points
@@ -60,7 +60,7 @@ def reference_lines(report) -> list[tuple]:
     leaking = counts(records.filter(is_leak=True), place, distinct=True)
     over = counts(records.filter(net_value__gt=OVER), place, distinct=True)
     times = counts(records.filter(is_leak=True), place)
-    names = label_names(points, place)
+    names = reference_names(points, place)
     keys = sorted(set(controlled) | set(detected), key=lambda key: names.get(key, ("", ""))[0])
     return [
         (
@@ -74,6 +74,16 @@ def reference_lines(report) -> list[tuple]:
         )
         for key in keys
     ]
+
+
+def reference_names(points, place) -> dict:
+    """id → (sort key, label) of the points' places, read through the points."""
+    if place == "unit":
+        rows = points.order_by().values_list("unit_id", "unit__code", "unit__name").distinct()
+        return {pk: (code, f"{code} {name}") for pk, code, name in rows}
+    rows = points.order_by().values_list("seal_type_id", "seal_type__sort_order", "seal_type__name")
+    rows = rows.distinct()
+    return {pk: (f"{order:05d}", name) for pk, order, name in rows}
 
 
 def lines(report) -> list[tuple]:

@@ -3,8 +3,9 @@ seal points and one for the records."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from lantian.ldar.models import (
@@ -12,8 +13,10 @@ from lantian.ldar.models import (
     DetectionRecord,
     EmissionAccount,
     InaccessiblePoint,
+    ProcessUnit,
     RepairTask,
     SealPoint,
+    SealPointType,
 )
 from lantian.ldar.models.reports import (
     FIRST_ROUND_KINDS,
@@ -47,16 +50,8 @@ def generate_lines(report: StatisticsReport) -> StatisticsReport:
     point_counts = grouped(
         points, place, controlled=Count("pk"), inaccessible=Count("pk", filter=inaccessible)
     )
-    leak = Q(is_leak=True)
-    record_counts = grouped(
-        records,
-        place,
-        detected=Count("seal_point", distinct=True),
-        leaking=Count("seal_point", distinct=True, filter=leak),
-        over_1000=Count("seal_point", distinct=True, filter=Q(net_value__gt=OVER)),
-        leak_times=Count("pk", filter=leak),
-    )
-    names = label_names(points, place)
+    record_counts = counted_by_point(records, place)
+    names = label_names(place, point_counts)
 
     report.lines.all().delete()
     keys = sorted(set(point_counts) | set(record_counts), key=lambda key: names.get(key, ("", ""))[0])
@@ -81,14 +76,41 @@ def grouped(queryset, place: str, **measures) -> dict[int, dict[str, int]]:
     return {row.pop(f"{place}_id"): row for row in rows}
 
 
-def label_names(points, place: str) -> dict[int, tuple[str, str]]:
-    """id → (sort key, label): units as "code name", types by their order in the standard."""
-    if place == "unit":
-        rows = points.order_by().values_list("unit_id", "unit__code", "unit__name").distinct()
-        return {pk: (code, f"{code} {name}") for pk, code, name in rows}
-    rows = (
-        points.order_by().values_list("seal_type_id", "seal_type__sort_order", "seal_type__name").distinct()
+def counted_by_point(records, place: str) -> dict[int, dict[str, int]]:
+    """Unit or seal-point type id → the records' counts, in two levels: per (place, point) its leaking
+    readings and highest reading, then per place over those (no DISTINCT count, each a sort of its own)."""
+    per_point = (
+        records.order_by()
+        .values(f"{place}_id", "seal_point_id")
+        .annotate(leaks=Count("pk", filter=Q(is_leak=True)), top=Max("net_value"))
     )
+    try:
+        sql, params = per_point.query.sql_with_params()
+    except EmptyResultSet:  # no cycle in the year
+        return {}
+    connection = connections[records.db]
+    quote = connection.ops.quote_name
+    place_id, leaks, top = (f"r.{quote(name)}" for name in (f"{place}_id", "leaks", "top"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {place_id}, COUNT(*), COUNT(CASE WHEN {leaks} > 0 THEN 1 END), "
+            f"COUNT(CASE WHEN {top} > %s THEN 1 END), SUM({leaks}) "
+            f"FROM ({sql}) r GROUP BY {place_id}",
+            (OVER, *params),
+        )
+        rows = cursor.fetchall()
+    return {
+        place_id: {"detected": detected, "leaking": leaking, "over_1000": over, "leak_times": int(times)}
+        for place_id, detected, leaking, over, times in rows
+    }
+
+
+def label_names(place: str, places) -> dict[int, tuple[str, str]]:
+    """id → (sort key, label) of ``places``: units as "code name", types by their order in the standard."""
+    if place == "unit":
+        rows = ProcessUnit.objects.filter(pk__in=list(places)).values_list("pk", "code", "name")
+        return {pk: (code, f"{code} {name}") for pk, code, name in rows}
+    rows = SealPointType.objects.filter(pk__in=list(places)).values_list("pk", "sort_order", "name")
     return {pk: (f"{order:05d}", name) for pk, order, name in rows}
 
 
