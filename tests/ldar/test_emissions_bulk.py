@@ -6,6 +6,7 @@ import datetime
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
 
 from lantian.ldar import standards
@@ -242,3 +243,21 @@ def test_packed_readings_equal_the_stored_values(tree, busy):
         assert np.array_equal(fast.times[order], plain.times[plain_order])
         assert np.array_equal(fast.values[order], plain.values[plain_order])
     assert Readings.read(DetectionRecord.objects.none(), "started_at", points).points.size == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the server packs points on PostgreSQL only")
+def test_packed_points_equal_the_rows_read(tree, busy):
+    """A tag with multi-byte characters and a tab among them: cut by the lengths in characters."""
+    valid = SealPoint.objects.filter(enterprise=tree.ent_a1, is_valid=True)
+    valid.filter(pk=valid.order_by("pk")[1].pk).update(tag="泵\t-1")
+    queryset = SealPoint.objects.filter(enterprise_id=tree.ent_a1.pk, is_valid=True).order_by("pk")
+    packed = Points.packed(queryset)
+    rows = queryset.values_list(
+        "pk", "tag", "unit_id", "area_id", "seal_type_id", "seal_type__code", "material_state", "accessible"
+    )
+    plain = Points(list(rows))
+    assert packed.count == plain.count > 10
+    assert packed.tags == plain.tags
+    assert packed.accessible.sum() == plain.accessible.sum() > 0
+    for column in ("ids", "units", "areas", "seal_types", "types", "states", "accessible", "type_index"):
+        assert np.array_equal(getattr(packed, column), getattr(plain, column)), column
