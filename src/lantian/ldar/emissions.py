@@ -215,8 +215,7 @@ def copy_binary(account_id: int, columns: tuple[list, ...]) -> bytes:
     ):  # fmt: skip
         fixed[f"{name}_size"] = fixed.dtype[name].itemsize
         fixed[name] = values
-    texts = [[text.encode() for text in column] for column in (tags, states, first, every)]
-    sizes = [np.fromiter(map(len, column), dtype=np.int64, count=count) for column in texts]
+    texts, sizes = zip(*(utf8_column(column) for column in (tags, states, first, every)), strict=True)
     row_sizes = BINARY_FIXED.itemsize + sum(4 + size for size in sizes)
     starts = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(row_sizes, out=starts[1:])
@@ -226,12 +225,22 @@ def copy_binary(account_id: int, columns: tuple[list, ...]) -> bytes:
     for column, size in zip(texts, sizes, strict=True):
         data[at[:, None] + np.arange(4)] = size.astype(">i4").view(np.uint8).reshape(count, 4)
         at = at + 4
-        body = np.frombuffer(b"".join(column), dtype=np.uint8)
+        body = np.frombuffer(column, dtype=np.uint8)
         if body.size:
             within = np.arange(body.size) - np.repeat(np.cumsum(size) - size, size)
             data[np.repeat(at, size) + within] = body
         at = at + size
     return BINARY_HEADER + data.tobytes() + BINARY_TRAILER
+
+
+def utf8_column(texts: list[str]) -> tuple[bytes, np.ndarray]:
+    """The texts' UTF-8 bytes run together, and each text's length in bytes: its length in characters
+    when all are ASCII (no text encoded on its own)."""
+    joined = "".join(texts)
+    if joined.isascii():
+        return joined.encode(), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    encoded = [text.encode() for text in texts]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(texts))
 
 
 class Points:
@@ -524,21 +533,16 @@ def methods_of(points: Points, detections: Readings, everything: Readings, by_fa
     highest = np.zeros(points.count)
     np.maximum.at(highest, detections.points, detections.values)
     first_code = method_codes(highest)
-    names = {
-        (first, mask): ",".join(
-            [METHOD_CODES[first], *(METHOD_CODES[c] for c in range(3) if mask >> c & 1 and c != first)]
-        )
+    names = [
+        ",".join([METHOD_CODES[first], *(METHOD_CODES[c] for c in range(3) if mask >> c & 1 and c != first)])
         for first in range(3)
         for mask in range(8)
-    }
-    first, every = [], []
-    for first_at, mask, factor in zip(first_code.tolist(), used.tolist(), by_factor.tolist(), strict=True):
-        if factor:
-            first.append(standards.AVERAGE_FACTOR)
-            every.append(standards.AVERAGE_FACTOR)
-        else:
-            first.append(METHOD_CODES[first_at])
-            every.append(names[first_at, mask])
+    ]
+    # the names looked up for all the points at once, the average factor's last
+    first_names = np.array([*METHOD_CODES, standards.AVERAGE_FACTOR], dtype=object)
+    every_names = np.array([*names, standards.AVERAGE_FACTOR], dtype=object)
+    first = first_names[np.where(by_factor, len(METHOD_CODES), first_code)].tolist()
+    every = every_names[np.where(by_factor, len(names), first_code * 8 + used)].tolist()
     return first, every
 
 

@@ -88,11 +88,13 @@ def coefficient_table() -> standards.Coefficients:
     from lantian.ldar.seed_emissions import sync_emission_coefficients
 
     cells = len(standards.INDUSTRIES) * len(standards.TYPE_CODES) * len(standards.MATERIAL_STATES)
-    if EmissionCoefficient.objects.count() < cells:
-        sync_emission_coefficients(EmissionCoefficient)
-    rows = EmissionCoefficient.objects.values(
+    table = EmissionCoefficient.objects.values(
         "coefficient_set", "component_type", "material_state", *standards.COEFFICIENT_NAMES
     )
+    rows = list(table)
+    if len(rows) < cells:
+        sync_emission_coefficients(EmissionCoefficient)
+        rows = list(table.all())
     return standards.Coefficients.from_cells(
         {(row["coefficient_set"], row["component_type"], row["material_state"]): row for row in rows}
     )
