@@ -50,7 +50,18 @@ def generate_lines(report: StatisticsReport) -> StatisticsReport:
     point_counts = grouped(
         points, place, controlled=Count("pk"), inaccessible=Count("pk", filter=inaccessible)
     )
-    record_counts = counted_by_point(records, place)
+    if connections[records.db].vendor == "postgresql":
+        record_counts = counted_by_point(records, place)
+    else:  # SQLite counts distinct points along the (cycle, point) index faster than it groups twice
+        leak = Q(is_leak=True)
+        record_counts = grouped(
+            records,
+            place,
+            detected=Count("seal_point", distinct=True),
+            leaking=Count("seal_point", distinct=True, filter=leak),
+            over_1000=Count("seal_point", distinct=True, filter=Q(net_value__gt=OVER)),
+            leak_times=Count("pk", filter=leak),
+        )
     names = label_names(place, point_counts)
 
     report.lines.all().delete()
