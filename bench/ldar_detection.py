@@ -13,7 +13,7 @@ after the commit, the guard-rail checks of every work order written (``readings_
 stored leak decisions against the kernel's vectorised ones; prints the guard rails' share and flags.
 Target on the project's 2-core machine: < 30 s for 100,000 readings.
 
-    .venv/bin/python bench/ldar_detection.py [--rows 100000] [--profile]
+    .venv/bin/python bench/ldar_detection.py [--rows 100000] [--profile] [--insert-log]
 
 Runs on a temporary SQLite file (the test settings), or on DATABASE_URL if it is set.
 """
@@ -167,10 +167,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="profile the import (cProfile, top 30)")
+    parser.add_argument(
+        "--insert-log", action="store_true", help="change log by INSERTs on PostgreSQL too (no COPY)"
+    )
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         setup_django(folder)
+        if arguments.insert_log:
+            from lantian.core.excel.importing import ChangeLog
+
+            ChangeLog.COPY = False
         missed = run(arguments.rows, arguments.profile, time.perf_counter() - started)
     if missed:
         raise SystemExit(1)

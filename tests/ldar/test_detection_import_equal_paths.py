@@ -22,7 +22,7 @@ from lantian.core.excel.reading import read_sheet
 from lantian.ldar.imports_detection import DetectionImportSpec
 from lantian.ldar.models import DetectionRecord
 from tests.ldar.cases import detection
-from tests.ldar.test_detection import reading_row, workbook
+from tests.ldar.test_detection import HEADERS, reading_row, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def plain_paths(monkeypatch) -> None:
     monkeypatch.setattr(Importer, "relate", lambda self, obj, name, value: setattr(obj, name, value))
     monkeypatch.setattr(DetectionImportSpec, "chain_columns", lambda self, level: None)
     monkeypatch.setattr(ChangeLog, "TEXT", False)
+    monkeypatch.setattr(ChangeLog, "COPY", False)
 
 
 def good_rows(d) -> list[list]:
@@ -166,6 +167,88 @@ def test_the_change_log_text_is_json_dumps_of_the_changes(tree):
         assert type(text[-1]) is importing.JsonText and type(changes[-1]) is dict
         assert text[:-1] == changes[:-1]
         assert text[-1] == json.dumps(changes[-1])
+
+
+def logged_rows(user, content, remote_addr=None) -> tuple[list, list]:
+    """Import for real, then roll back: the stored readings and every column of each change-log entry
+    but its id and time (the time checked shared by all the entries of the import)."""
+    fields = [f.attname for f in DetectionRecord._meta.concrete_fields if f.attname not in SKIPPED]
+    columns = [f.attname for f in LogEntry._meta.concrete_fields if f.attname not in ("id", "timestamp")]
+    with transaction.atomic():
+        importer = Importer(DetectionRecord, user, cid="copy", remote_addr=remote_addr)
+        assert importer.run(read_sheet("readings.xlsx", content)).ok
+        records = sorted(
+            DetectionRecord.objects.filter(pk__in=[row.obj.pk for row in importer.rows]).values_list(*fields)
+        )
+        keys = {row.obj.pk: number for number, row in enumerate(importer.rows)}
+        logged = LogEntry.objects.filter(cid="copy").order_by("pk")
+        assert logged.values("timestamp").distinct().count() == 1
+        entries = []
+        for entry in logged.values(*columns):
+            # the object's keys as the row's place in the file (the two imports number their rows apart)
+            number = keys[entry.pop("object_id")]
+            assert entry.pop("object_pk") == str(importer.rows[number].obj.pk)
+            entry["changes"] = {k: v for k, v in entry["changes"].items() if k not in SKIPPED}
+            entries.append((number, entry))
+        transaction.set_rollback(True)
+    return records, entries
+
+
+def remarked_rows(d) -> list[list]:
+    """The good rows with a remark each, one with what COPY's text format escapes."""
+    remarks = ['备注 "引号" \\ 与\\t斜杠\\n换行', "", "\\N", "N/A", "普通备注", "  "]
+    return [[*row, remark] for row, remark in zip(good_rows(d), remarks, strict=True)]
+
+
+@pytest.fixture
+def counted_copies(monkeypatch) -> list[str]:
+    """The COPY statements run from now on."""
+    copies = []
+    cursor_class = type(connection.cursor().cursor)
+    original = cursor_class.copy
+
+    def counted(self, statement, *args, **kwargs):
+        copies.append(str(statement))
+        return original(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(cursor_class, "copy", counted)
+    return copies
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_the_change_log_by_copy_equals_the_inserts(tree, monkeypatch, counted_copies):
+    d = detection(tree)
+    content = workbook(remarked_rows(d), [*HEADERS, "备注"])
+    by_copy = logged_rows(tree.agency_admin, content, remote_addr="10.1.2.3")
+    assert len(counted_copies) == 1 and counted_copies[0].startswith("COPY")
+    monkeypatch.setattr(ChangeLog, "COPY", False)
+    by_insert = logged_rows(tree.agency_admin, content, remote_addr="10.1.2.3")
+    assert len(counted_copies) == 1
+    assert by_copy == by_insert
+    records, entries = by_copy
+    assert len(records) == len(entries) == 6
+    assert {entry["action"] for _number, entry in entries} == {LogEntry.Action.CREATE}
+    assert {(e["actor_id"], e["remote_addr"], e["cid"]) for _n, e in entries} == {
+        (tree.agency_admin.pk, "10.1.2.3", "copy")
+    }
+    remarks = {e["changes"].get("remark", [None, None])[1] for _n, e in entries}
+    assert '备注 "引号" \\ 与\\t斜杠\\n换行' in remarks and "\\N" in remarks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_the_update_log_by_copy_equals_the_inserts(tree, monkeypatch, counted_copies):
+    d = detection(tree)
+    rows = remarked_rows(d)
+    headers = [*HEADERS, "备注"]
+    assert Importer(DetectionRecord, tree.agency_admin).run(read_sheet("r.xlsx", workbook(rows, headers))).ok
+    rows[0][5], rows[1][4], rows[2][10] = 14.5, 2.0, "改\\r正"
+    content = workbook(rows, headers)
+    copies = len(counted_copies)
+    by_copy = logged_rows(tree.agency_admin, content)
+    assert len(counted_copies) == copies + 1
+    monkeypatch.setattr(ChangeLog, "COPY", False)
+    assert logged_rows(tree.agency_admin, content) == by_copy
+    assert [entry["action"] for _number, entry in by_copy[1]] == [LogEntry.Action.UPDATE] * 3
 
 
 def test_the_queries_do_not_grow_with_the_rows(tree):

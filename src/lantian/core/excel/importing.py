@@ -1231,6 +1231,7 @@ class ChangeLog:
 
     ROW_FIELDS = ("content_type", "object_pk", "object_id", "object_repr", "action", "changes")
     TEXT = True  # the changes of a new object written as JSON text directly (False: as a dict, dumped)
+    COPY = True  # on PostgreSQL the entries are written by COPY (False: the prepared INSERT as elsewhere)
 
     def __init__(self, user, cid: str | None, remote_addr: str | None):
         self.user, self.cid, self.remote_addr = user, cid, remote_addr
@@ -1401,11 +1402,33 @@ class ChangeLog:
         direct = [DIRECT_TYPES.get(f.get_internal_type()) for f in per_row]  # all but the JSON changes
         text = json_text_parameter(connection, meta.get_field("changes"))
         columns = [meta.get_field(n).column for n in (*shared, *self.ROW_FIELDS)]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            connection.ops.quote_name(meta.db_table),
-            ", ".join(connection.ops.quote_name(c) for c in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
+        table = connection.ops.quote_name(meta.db_table)
+        column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
+        if self.COPY and connection.vendor == "postgresql":
+            # The server parses each INSERT of executemany anew (10 s per 100,000 entries); COPY streams
+            # the rows. The entries need no keys back and the table has no triggers to tell the two apart.
+            # COPY's text format has the server read every value as its column's type: the JSON text
+            # goes as it is, as jsonb parses it from the INSERT's parameter.
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy,
+            ):
+                for entry in self.entries:
+                    copy.write_row(
+                        [
+                            *constants,
+                            *(
+                                v
+                                if v is None or type(v) is kind
+                                else str(v)
+                                if type(v) is JsonText
+                                else f.get_db_prep_save(v, connection)
+                                for f, kind, v in zip(per_row, direct, entry, strict=True)
+                            ),
+                        ]
+                    )
+            return
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(table, column_list, ", ".join(["%s"] * len(columns)))
         with connection.cursor() as cursor:
             for chunk in chunks(self.entries, 5000):
                 cursor.executemany(
